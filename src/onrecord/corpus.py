@@ -1,0 +1,418 @@
+"""The Python API: ``Corpus`` is what the CLI, the HTTP API and notebooks use.
+
+    >>> from onrecord import Corpus
+    >>> corpus = Corpus("onrecord.db")
+    >>> report = corpus.ingest(["transcripts/"])
+    >>> hits = corpus.search('"initialled"', speaker="Lukashenko")
+    >>> hits.to_pandas()
+
+Every method returns typed results that carry their citation (document,
+paragraph id, character offsets, URL).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from onrecord.errors import InputError, QueryError
+from onrecord.ingest.sources import DEFAULT_MAX_BYTES, Skipped, read_inputs
+from onrecord.model import Document
+from onrecord.parse.metadata import normalise_date
+from onrecord.parse.parser import parse
+from onrecord.parse.speakers import SpeakerDirectory
+from onrecord.query.highlight import Highlighter, snippet
+from onrecord.query.quote import align_quote, quote_words
+from onrecord.query.results import (
+    Citation,
+    KwicLine,
+    QuoteMatch,
+    ResultList,
+    SearchHit,
+    SpeakerSummary,
+)
+from onrecord.query.syntax import Phrase, Term, parse_query
+from onrecord.store.base import Filters, ParagraphRow, Store, WriteStatus
+from onrecord.store.sqlite import SQLiteStore
+
+__all__ = [
+    "Corpus",
+    "IngestEvent",
+    "IngestReport",
+    "default_db_path",
+    "parse_inputs",
+    "parse_path",
+]
+
+DEFAULT_DB = "onrecord.db"
+_QUOTE_CANDIDATES = 200
+_MAX_LIMIT = 10_000
+
+
+def default_db_path() -> Path:
+    """``$ONRECORD_DB`` when set, else ``onrecord.db`` in the working directory."""
+    return Path(os.environ.get("ONRECORD_DB") or DEFAULT_DB)
+
+
+def default_speakers_path() -> Path | None:
+    """``$ONRECORD_SPEAKERS`` when set, else ``speakers.toml`` here if it exists."""
+    configured = os.environ.get("ONRECORD_SPEAKERS")
+    if configured:
+        return Path(configured)
+    local = Path("speakers.toml")
+    return local if local.is_file() else None
+
+
+def parse_inputs(
+    paths: Iterable[str | Path],
+    *,
+    speakers: SpeakerDirectory | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    fmt: str | None = None,
+) -> Iterator[Document | InputError | Skipped]:
+    """Parse without storing: a document or an error for every input."""
+    directory = speakers or SpeakerDirectory.load(default_speakers_path())
+    for item in read_inputs(paths, max_bytes=max_bytes, fmt=fmt):
+        if isinstance(item, (InputError, Skipped)):
+            yield item
+            continue
+        try:
+            yield parse(item, directory)
+        except InputError as error:
+            yield error
+        except Exception as error:  # a parser bug must not end a batch
+            yield InputError(
+                item.source,
+                f"internal error while parsing: {type(error).__name__}: {error}",
+                line=item.line,
+            )
+
+
+def parse_path(path: str | Path, speakers: SpeakerDirectory | None = None) -> Iterator[Document]:
+    """Every document in ``path``; raises the first input error met."""
+    for item in parse_inputs([path], speakers=speakers):
+        if isinstance(item, InputError):
+            raise item
+        if isinstance(item, Document):
+            yield item
+
+
+@dataclass(frozen=True, slots=True)
+class IngestEvent:
+    """One input dealt with, for progress displays."""
+
+    source: str
+    status: str  # added, updated, unchanged, duplicate, failed, skipped
+    doc_id: str | None = None
+    message: str | None = None
+
+
+@dataclass
+class IngestReport:
+    """What an ingest did, document by document."""
+
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    duplicates: list[str] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    replaced: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+    @property
+    def documents(self) -> int:
+        return self.added + self.updated + self.unchanged
+
+
+class Corpus:
+    """A corpus of transcripts in a store (SQLite by default)."""
+
+    def __init__(
+        self,
+        db: str | Path | None = None,
+        *,
+        store: Store | None = None,
+        speakers: str | Path | None = None,
+    ) -> None:
+        self.store: Store = store or SQLiteStore(db or default_db_path())
+        speakers_path = Path(speakers) if speakers else default_speakers_path()
+        self.speaker_directory = SpeakerDirectory.load(speakers_path)
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> Corpus:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    # --- ingest ----------------------------------------------------------
+
+    def ingest(
+        self,
+        paths: Iterable[str | Path],
+        *,
+        max_bytes: int = DEFAULT_MAX_BYTES,
+        fmt: str | None = None,
+        on_event: Callable[[IngestEvent], None] | None = None,
+    ) -> IngestReport:
+        """Parse and store every document under ``paths``; never stops at a bad input."""
+        report = IngestReport()
+        notify = on_event or (lambda event: None)
+        seen: dict[str, str] = {}
+
+        def documents() -> Iterator[Document]:
+            items = parse_inputs(
+                paths, speakers=self.speaker_directory, max_bytes=max_bytes, fmt=fmt
+            )
+            for item in items:
+                if isinstance(item, InputError):
+                    report.failures.append(str(item))
+                    notify(IngestEvent(item.source, "failed", message=str(item)))
+                elif isinstance(item, Skipped):
+                    report.skipped.append(f"{item.source}: {item.reason}")
+                    notify(IngestEvent(item.source, "skipped", message=item.reason))
+                elif item.id in seen:
+                    where = _where(item)
+                    report.duplicates.append(
+                        f"{where}: document {item.id} already read from {seen[item.id]} "
+                        "in this run; this copy is not stored"
+                    )
+                    notify(IngestEvent(where, "duplicate", item.id))
+                else:
+                    seen[item.id] = _where(item)
+                    report.warnings.extend(
+                        f"{_where(item)}: {item.id}: {w.code}: {w.message}"
+                        for w in item.warnings
+                        if w.code not in ("no-speakers",)
+                    )
+                    yield item
+
+        for outcome in self.store.write(documents()):
+            if outcome.status is WriteStatus.ADDED:
+                report.added += 1
+            elif outcome.status is WriteStatus.UPDATED:
+                report.updated += 1
+            else:
+                report.unchanged += 1
+            report.replaced.extend(outcome.replaced)
+            notify(IngestEvent(seen.get(outcome.doc_id, ""), outcome.status.value, outcome.doc_id))
+        return report
+
+    # --- documents -------------------------------------------------------
+
+    def document(self, doc_id: str) -> Document:
+        """One stored document (raises NotFoundError)."""
+        return self.store.get(doc_id)
+
+    def documents(self, **filters: str | None) -> Iterator[Document]:
+        """Stored documents, streamed in id order (filters as for ``search``)."""
+        return self.store.iter_documents(self._filters(**filters))
+
+    def __len__(self) -> int:
+        return self.store.count()
+
+    # --- queries ---------------------------------------------------------
+
+    def search(
+        self,
+        query: str,
+        *,
+        speaker: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        kind: str | None = None,
+        language: str | None = None,
+        doc: str | None = None,
+        limit: int = 20,
+        offset: int = 0,
+        count: bool = False,
+    ) -> ResultList[SearchHit]:
+        """Paragraphs matching ``query`` (words, "phrases", OR, NOT, -word, prefix*)."""
+        _check_limit(limit, offset)
+        tree = parse_query(query)
+        results: ResultList[SearchHit] = ResultList()
+        if tree is None:
+            results.total = 0
+            return results
+        filters = self._filters(
+            speaker=speaker, since=since, until=until, kind=kind, language=language, doc=doc
+        )
+        highlighter = Highlighter(tree)
+        for row in self.store.search(tree, filters, limit, offset):
+            spans = highlighter.spans(row.text)
+            results.append(
+                SearchHit(
+                    citation=_citation(row),
+                    speaker_id=row.speaker_id,
+                    speaker=row.speaker,
+                    label=row.label,
+                    role=row.role,
+                    text=row.text,
+                    snippet=snippet(row.text, spans),
+                    matches=tuple((row.start + s, row.start + e) for s, e in spans),
+                    score=round(row.score, 4),
+                    doc_kind=row.doc_kind,
+                    language=row.language,
+                )
+            )
+        if count:
+            results.total = self.store.count_matches(tree, filters)
+        return results
+
+    def quote(
+        self,
+        text: str,
+        *,
+        speaker: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        limit: int = 5,
+        min_similarity: float = 0.6,
+    ) -> ResultList[QuoteMatch]:
+        """Where a quotation stands, best match first; empty when nothing matches."""
+        _check_limit(limit, 0)
+        filters = self._filters(speaker=speaker, since=since, until=until)
+        candidates = self.store.any_words(quote_words(text), filters, _QUOTE_CANDIDATES)
+        alignments = [align_quote(text, row) for row in candidates]
+        alignments.sort(key=lambda a: (-a.similarity, a.row.date or "", a.row.paragraph_id))
+        results: ResultList[QuoteMatch] = ResultList()
+        for alignment in alignments:
+            if alignment.similarity < min_similarity or len(results) >= limit:
+                break
+            row = alignment.row
+            offset = alignment.start - row.start
+            results.append(
+                QuoteMatch(
+                    citation=_citation(row),
+                    speaker_id=row.speaker_id,
+                    speaker=row.speaker,
+                    role=row.role,
+                    match_start=alignment.start,
+                    match_end=alignment.end,
+                    matched_text=row.text[offset : offset + alignment.end - alignment.start],
+                    paragraph_text=row.text,
+                    similarity=round(alignment.similarity, 4),
+                    verbatim=alignment.verbatim,
+                )
+            )
+        results.total = len(results)
+        return results
+
+    def kwic(
+        self,
+        term: str,
+        *,
+        width: int = 60,
+        speaker: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        limit: int = 100,
+    ) -> ResultList[KwicLine]:
+        """Every occurrence of a word or phrase with ``width`` characters either side."""
+        _check_limit(limit, 0)
+        tree = parse_query(f'"{term}"' if " " in term.strip() else term)
+        lines: ResultList[KwicLine] = ResultList()
+        if not isinstance(tree, (Term, Phrase)):
+            return lines
+        filters = self._filters(speaker=speaker, since=since, until=until)
+        highlighter = Highlighter(tree)
+        for row in self.store.search(tree, filters, limit, 0):
+            for start, end in _occurrences(highlighter.spans(row.text), tree):
+                lines.append(
+                    KwicLine(
+                        citation=_citation(row),
+                        speaker_id=row.speaker_id,
+                        speaker=row.speaker,
+                        left=" ".join(row.text[max(0, start - width) : start].split()),
+                        keyword=row.text[start:end],
+                        right=" ".join(row.text[end : end + width].split()),
+                        match_start=row.start + start,
+                        match_end=row.start + end,
+                    )
+                )
+                if len(lines) >= limit:
+                    return lines
+        return lines
+
+    def paragraph(self, paragraph_id: str) -> ParagraphRow:
+        """One paragraph with its speaker and citation fields."""
+        return self.store.paragraph(paragraph_id)
+
+    def speakers(self) -> ResultList[SpeakerSummary]:
+        """Every speaker in the corpus with the labels and roles printed for them."""
+        return ResultList(
+            SpeakerSummary(
+                r.id, r.name, r.labels, r.roles, r.documents, r.turns, r.first_date, r.last_date
+            )
+            for r in self.store.speakers()
+        )
+
+    # --- helpers ---------------------------------------------------------
+
+    def _filters(
+        self,
+        *,
+        speaker: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        kind: str | None = None,
+        language: str | None = None,
+        doc: str | None = None,
+    ) -> Filters:
+        return Filters(
+            speaker_ids=self.store.speaker_ids_matching(speaker) if speaker else None,
+            since=_iso(since, "since"),
+            until=_iso(until, "until"),
+            kinds=tuple(k.strip().replace(" ", "_") for k in kind.split(",")) if kind else None,
+            language=language,
+            doc_ids=(doc,) if doc else None,
+        )
+
+
+def _where(document: Document) -> str:
+    provenance = document.provenance
+    source = provenance.input_file or "<unknown>"
+    return source if provenance.record_line is None else f"{source}:{provenance.record_line}"
+
+
+def _citation(row: ParagraphRow) -> Citation:
+    return Citation(
+        row.doc_id, row.paragraph_id, row.start, row.end, row.title, row.date, row.source_url
+    )
+
+
+def _iso(value: str | None, name: str) -> str | None:
+    if not value:
+        return None
+    if len(value) == 4 and value.isdigit():
+        return f"{value}-01-01" if name == "since" else f"{value}-12-31"
+    parsed = normalise_date(value, "en")
+    if parsed is None:
+        raise QueryError(f"--{name}: {value!r} is not a date (use YYYY-MM-DD or YYYY)")
+    return parsed
+
+
+def _check_limit(limit: int, offset: int) -> None:
+    if not 1 <= limit <= _MAX_LIMIT or offset < 0:
+        raise QueryError(f"limit must be 1..{_MAX_LIMIT} and offset ≥ 0 (got {limit}, {offset})")
+
+
+def _occurrences(spans: list[tuple[int, int]], tree: Term | Phrase) -> list[tuple[int, int]]:
+    """Single words for a term; consecutive runs of the phrase's length for a phrase."""
+    if isinstance(tree, Term):
+        return spans
+    size = len(tree.words)
+    return [
+        (spans[i][0], spans[i + size - 1][1])
+        for i in range(len(spans) - size + 1)
+        if all(spans[j + 1][0] - spans[j][1] <= 3 for j in range(i, i + size - 1))
+    ]

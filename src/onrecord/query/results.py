@@ -1,0 +1,126 @@
+"""Typed results of every query; each carries its citation.
+
+A :class:`ResultList` is a list that also converts to JSON-ready dicts and
+to a pandas DataFrame (``.to_pandas()``), so the same result serves the
+CLI, the HTTP API and a notebook.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+if TYPE_CHECKING:
+    import pandas
+
+__all__ = [
+    "Citation",
+    "KwicLine",
+    "QuoteMatch",
+    "ResultList",
+    "SearchHit",
+    "SpeakerSummary",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    """Where words stand: document, paragraph, offsets into the document text, URL."""
+
+    doc_id: str
+    paragraph_id: str
+    start: int
+    end: int
+    title: str | None
+    date: str | None
+    source_url: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    """A paragraph that matches a search, with the matched words marked."""
+
+    citation: Citation
+    speaker_id: str | None
+    speaker: str | None
+    label: str | None
+    role: str | None
+    text: str
+    snippet: str  # with matched words in **bold**
+    matches: tuple[tuple[int, int], ...]  # document offsets of matched words
+    score: float
+    doc_kind: str
+    language: str
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteMatch:
+    """Where a quotation (verbatim or slightly off) stands in the corpus."""
+
+    citation: Citation
+    speaker_id: str | None
+    speaker: str | None
+    role: str | None
+    match_start: int  # document offsets of the matching span
+    match_end: int
+    matched_text: str
+    paragraph_text: str
+    similarity: float  # 0..1; 1 is verbatim (ignoring case, spacing and quote marks)
+    verbatim: bool
+
+
+@dataclass(frozen=True, slots=True)
+class KwicLine:
+    """A keyword in context: one occurrence with the words around it."""
+
+    citation: Citation
+    speaker_id: str | None
+    speaker: str | None
+    left: str
+    keyword: str
+    right: str
+    match_start: int
+    match_end: int
+
+
+@dataclass(frozen=True, slots=True)
+class SpeakerSummary:
+    id: str
+    name: str
+    labels: tuple[str, ...]
+    roles: tuple[str, ...]
+    documents: int
+    turns: int
+    first_date: str | None
+    last_date: str | None
+
+
+T = TypeVar("T")
+
+
+class ResultList(list[T], Generic[T]):
+    """A list of results that converts to dicts and DataFrames."""
+
+    total: int | None = None  # all matches, when the query counted them
+
+    def to_dicts(self) -> list[dict[str, Any]]:
+        return [flatten(item) for item in self]
+
+    def to_pandas(self) -> pandas.DataFrame:
+        import pandas
+
+        return pandas.DataFrame(self.to_dicts())
+
+
+def flatten(item: Any) -> dict[str, Any]:
+    """A result as a flat dict: citation fields inline, tuples as lists."""
+    result: dict[str, Any] = {}
+    for field in fields(item):
+        value = getattr(item, field.name)
+        if isinstance(value, Citation):
+            result.update(asdict(value))
+        elif isinstance(value, tuple):
+            result[field.name] = [list(v) if isinstance(v, tuple) else v for v in value]
+        else:
+            result[field.name] = value
+    return result

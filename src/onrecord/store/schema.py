@@ -1,0 +1,104 @@
+"""The SQLite schema and its migrations.
+
+Each migration is a list of statements applied in one transaction; the
+version reached is kept in ``PRAGMA user_version``. A database written by
+a newer onrecord is refused rather than misread.
+
+Column order matters for speed: ``documents.text`` is last, so that
+queries reading a document's title or date never page through its text.
+"""
+
+from __future__ import annotations
+
+__all__ = ["MIGRATIONS", "SCHEMA_VERSION"]
+
+_V1 = [
+    """
+    CREATE TABLE documents (
+        rowid INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        source_url TEXT,
+        title TEXT,
+        date TEXT,
+        place TEXT,
+        kind TEXT NOT NULL,
+        language TEXT NOT NULL,
+        input_file TEXT,
+        input_sha256 TEXT NOT NULL,
+        reader TEXT NOT NULL,
+        parser TEXT NOT NULL,
+        parser_version TEXT NOT NULL,
+        record_line INTEGER,
+        speakers_fingerprint TEXT NOT NULL,
+        source_key TEXT,
+        warnings TEXT NOT NULL,
+        meta TEXT NOT NULL,
+        ingested_at TEXT NOT NULL,
+        text TEXT NOT NULL
+    )
+    """,
+    "CREATE INDEX documents_date ON documents(date)",
+    "CREATE INDEX documents_source_key ON documents(source_key)",
+    """
+    CREATE TABLE turns (
+        doc INTEGER NOT NULL REFERENCES documents(rowid) ON DELETE CASCADE,
+        idx INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        speaker_id TEXT,
+        speaker TEXT,
+        label TEXT,
+        role TEXT,
+        start INTEGER NOT NULL,
+        "end" INTEGER NOT NULL,
+        label_start INTEGER,
+        label_end INTEGER,
+        continues INTEGER,
+        PRIMARY KEY (doc, idx)
+    ) WITHOUT ROWID
+    """,
+    "CREATE INDEX turns_speaker ON turns(speaker_id)",
+    """
+    CREATE TABLE paragraphs (
+        rowid INTEGER PRIMARY KEY,
+        doc INTEGER NOT NULL REFERENCES documents(rowid) ON DELETE CASCADE,
+        idx INTEGER NOT NULL,
+        pid TEXT NOT NULL UNIQUE,
+        turn INTEGER NOT NULL,
+        start INTEGER NOT NULL,
+        "end" INTEGER NOT NULL,
+        speaker_id TEXT,
+        date TEXT,
+        kind TEXT NOT NULL,
+        language TEXT NOT NULL,
+        stemmed INTEGER NOT NULL
+    )
+    """,
+    "CREATE INDEX paragraphs_doc ON paragraphs(doc, idx)",
+    "CREATE INDEX paragraphs_speaker ON paragraphs(speaker_id, date)",
+    "CREATE INDEX paragraphs_date ON paragraphs(date)",
+    # The full-text index holds each paragraph's words (Cyrillic ones
+    # pre-stemmed, see onrecord.query.stemming); its rowid is the paragraph's.
+    """
+    CREATE VIRTUAL TABLE paragraph_fts USING fts5(
+        body, tokenize = 'porter unicode61 remove_diacritics 2'
+    )
+    """,
+    # Annotations of later stages (entities, claims, techniques, embeddings)
+    # hang off documents by offsets; the table is here so they plug in.
+    """
+    CREATE TABLE annotations (
+        doc INTEGER NOT NULL REFERENCES documents(rowid) ON DELETE CASCADE,
+        layer TEXT NOT NULL,
+        start INTEGER NOT NULL,
+        "end" INTEGER NOT NULL,
+        label TEXT,
+        value TEXT,
+        enricher TEXT NOT NULL,
+        enricher_version TEXT NOT NULL
+    )
+    """,
+    "CREATE INDEX annotations_doc ON annotations(doc, layer)",
+]
+
+MIGRATIONS: list[list[str]] = [_V1]
+SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,0 +1,527 @@
+"""The embedded default store: one SQLite file with an FTS5 index.
+
+Durability: WAL journal, one transaction per batch of documents. A
+document's rows (document, turns, paragraphs, index entries) are written
+in the same transaction as the deletion of its older version, so an ingest
+killed at any moment leaves each document either whole or absent.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from onrecord.errors import NotFoundError, SchemaError, StoreError
+from onrecord.model import (
+    Document,
+    DocumentKind,
+    Paragraph,
+    ParseWarning,
+    Provenance,
+    Turn,
+    TurnKind,
+)
+from onrecord.query.stemming import index_body
+from onrecord.query.syntax import Node
+from onrecord.store.base import (
+    Filters,
+    ParagraphRow,
+    SpeakerRow,
+    Store,
+    WriteOutcome,
+    WriteStatus,
+)
+from onrecord.store.fts5 import to_fts5, words_to_fts5_any
+from onrecord.store.schema import MIGRATIONS, SCHEMA_VERSION
+
+__all__ = ["SQLiteStore"]
+
+_DOC_COLUMNS = (
+    "id, source_url, title, date, place, kind, language, input_file, input_sha256, reader, "
+    "parser, parser_version, record_line, speakers_fingerprint, source_key, warnings, meta, "
+    "ingested_at, text"
+)
+_PARAGRAPH_SELECT = """
+    SELECT p.pid, d.id, d.title, d.date, d.source_url, d.kind, d.language, p.start, p."end",
+           {text}, t.kind, t.speaker_id, t.speaker, t.label, t.role, {score}
+    FROM {source}
+    JOIN paragraphs p ON p.rowid = {rowid}
+    JOIN documents d ON d.rowid = p.doc
+    JOIN turns t ON t.doc = p.doc AND t.idx = p.turn
+"""
+# The index's copy of a paragraph is its text, unless Cyrillic words were
+# stemmed for the index; then the text is cut from the document.
+_HIT_TEXT = (
+    'CASE WHEN p.stemmed THEN substr(d.text, p.start + 1, p."end" - p.start) '
+    "ELSE paragraph_fts.body END"
+)
+
+
+class SQLiteStore(Store):
+    """A :class:`Store` in one SQLite file (``:memory:`` for tests)."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = str(path)
+        try:
+            self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            self._db.execute("PRAGMA foreign_keys = ON")
+            if self.path != ":memory:":
+                self._db.execute("PRAGMA journal_mode = WAL")
+            # WAL with NORMAL survives a killed process; only power loss can
+            # lose the last commits, never corrupt the file.
+            self._db.execute("PRAGMA synchronous = NORMAL")
+            self._db.execute("PRAGMA busy_timeout = 10000")
+            self._migrate()
+        except sqlite3.DatabaseError as error:
+            raise StoreError(f"{self.path}: cannot open the database: {error}") from error
+
+    @property
+    def location(self) -> str:
+        return self.path
+
+    # --- schema ----------------------------------------------------------
+
+    def _migrate(self) -> None:
+        version = self._db.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise SchemaError(
+                f"{self.path}: database schema version {version} is newer than this "
+                f"onrecord understands ({SCHEMA_VERSION}); upgrade onrecord"
+            )
+        for number in range(version, SCHEMA_VERSION):
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                for statement in MIGRATIONS[number]:
+                    self._db.execute(statement)
+                self._db.execute(f"PRAGMA user_version = {number + 1}")
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+
+    @property
+    def schema_version(self) -> int:
+        return int(self._db.execute("PRAGMA user_version").fetchone()[0])
+
+    # --- writing ---------------------------------------------------------
+
+    def write(self, documents: Iterable[Document], batch_size: int = 200) -> Iterator[WriteOutcome]:
+        batch: list[WriteOutcome] = []
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            for document in documents:
+                batch.append(self._write_one(document))
+                if len(batch) >= batch_size:
+                    self._db.execute("COMMIT")
+                    yield from batch
+                    batch = []
+                    self._db.execute("BEGIN IMMEDIATE")
+            self._db.execute("COMMIT")
+        except BaseException:
+            if self._db.in_transaction:
+                self._db.execute("ROLLBACK")
+            raise
+        yield from batch
+
+    def _write_one(self, document: Document) -> WriteOutcome:
+        existing = self._db.execute(
+            "SELECT rowid, input_sha256, parser_version, speakers_fingerprint "
+            "FROM documents WHERE id = ?",
+            (document.id,),
+        ).fetchone()
+        provenance = document.provenance
+        if existing is not None and tuple(existing[1:]) == (
+            provenance.input_sha256,
+            provenance.parser_version,
+            provenance.speakers_fingerprint,
+        ):
+            return WriteOutcome(document.id, WriteStatus.UNCHANGED)
+        if existing is not None:
+            self._delete_rowid(existing[0])
+        replaced = self._delete_older_versions(document)
+        self._insert(document)
+        status = WriteStatus.ADDED if existing is None else WriteStatus.UPDATED
+        return WriteOutcome(document.id, status, replaced)
+
+    def _delete_older_versions(self, document: Document) -> tuple[str, ...]:
+        """An edited single-document file gets a new id: its old version goes."""
+        key = _source_key(document)
+        if key is None:
+            return ()
+        rows = self._db.execute(
+            "SELECT rowid, id FROM documents WHERE source_key = ? AND id != ?", (key, document.id)
+        ).fetchall()
+        for rowid, _ in rows:
+            self._delete_rowid(rowid)
+        return tuple(doc_id for _, doc_id in rows)
+
+    def _insert(self, document: Document) -> None:
+        provenance = document.provenance
+        cursor = self._db.execute(
+            f"INSERT INTO documents ({_DOC_COLUMNS}) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                document.id,
+                document.source_url,
+                document.title,
+                document.date,
+                document.place,
+                document.kind.value,
+                document.language,
+                provenance.input_file,
+                provenance.input_sha256,
+                provenance.reader,
+                provenance.parser,
+                provenance.parser_version,
+                provenance.record_line,
+                provenance.speakers_fingerprint,
+                _source_key(document),
+                json.dumps([w.to_dict() for w in document.warnings], ensure_ascii=False),
+                json.dumps(document.meta, ensure_ascii=False, sort_keys=True),
+                datetime.now(UTC).isoformat(timespec="seconds"),
+                document.text,
+            ),
+        )
+        rowid = cursor.lastrowid
+        self._db.executemany(
+            'INSERT INTO turns (doc, idx, kind, speaker_id, speaker, label, role, start, "end", '
+            "label_start, label_end, continues) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    rowid,
+                    t.index,
+                    t.kind.value,
+                    t.speaker_id,
+                    t.speaker,
+                    t.label,
+                    t.role,
+                    t.start,
+                    t.end,
+                    t.label_start,
+                    t.label_end,
+                    t.continues,
+                )
+                for t in document.turns
+            ],
+        )
+        self._insert_paragraphs(rowid, document)
+
+    def _insert_paragraphs(self, rowid: int | None, document: Document) -> None:
+        first = self._db.execute("SELECT coalesce(max(rowid), 0) + 1 FROM paragraphs").fetchone()[0]
+        rows = []
+        bodies = []
+        for offset, paragraph in enumerate(document.paragraphs):
+            body, stemmed = index_body(document.text[paragraph.start : paragraph.end])
+            turn = document.turns[paragraph.turn]
+            rows.append(
+                (
+                    first + offset,
+                    rowid,
+                    paragraph.index,
+                    paragraph.id,
+                    paragraph.turn,
+                    paragraph.start,
+                    paragraph.end,
+                    turn.speaker_id,
+                    document.date,
+                    document.kind.value,
+                    document.language,
+                    stemmed,
+                )
+            )
+            bodies.append((first + offset, body))
+        self._db.executemany(
+            'INSERT INTO paragraphs (rowid, doc, idx, pid, turn, start, "end", speaker_id, date, '
+            "kind, language, stemmed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )
+        self._db.executemany("INSERT INTO paragraph_fts (rowid, body) VALUES (?, ?)", bodies)
+
+    def delete(self, doc_id: str) -> bool:
+        row = self._db.execute("SELECT rowid FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        if row is None:
+            return False
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            self._delete_rowid(row[0])
+            self._db.execute("COMMIT")
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        return True
+
+    def _delete_rowid(self, rowid: int) -> None:
+        self._db.execute(
+            "DELETE FROM paragraph_fts WHERE rowid IN (SELECT rowid FROM paragraphs WHERE doc = ?)",
+            (rowid,),
+        )
+        self._db.execute("DELETE FROM paragraphs WHERE doc = ?", (rowid,))
+        self._db.execute("DELETE FROM turns WHERE doc = ?", (rowid,))
+        self._db.execute("DELETE FROM annotations WHERE doc = ?", (rowid,))
+        self._db.execute("DELETE FROM documents WHERE rowid = ?", (rowid,))
+
+    # --- reading documents -----------------------------------------------
+
+    def get(self, doc_id: str) -> Document:
+        row = self._db.execute(
+            f"SELECT rowid, {_DOC_COLUMNS} FROM documents WHERE id = ?", (doc_id,)
+        ).fetchone()
+        if row is None:
+            raise NotFoundError(f"no document with id {doc_id!r} in {self.path}")
+        return self._document_from_row(row)
+
+    def iter_documents(self, filters: Filters | None = None) -> Iterator[Document]:
+        where, params = _document_filters(filters or Filters())
+        last = ""
+        while True:  # keyset pagination: no long-lived cursor, constant memory
+            rows = self._db.execute(
+                f"SELECT rowid, {_DOC_COLUMNS} FROM documents d WHERE d.id > ? {where} "
+                "ORDER BY d.id LIMIT 100",
+                (last, *params),
+            ).fetchall()
+            if not rows:
+                return
+            for row in rows:
+                yield self._document_from_row(row)
+            last = rows[-1][1]
+
+    def count(self) -> int:
+        return int(self._db.execute("SELECT count(*) FROM documents").fetchone()[0])
+
+    def _document_from_row(self, row: Sequence[Any]) -> Document:
+        (rowid, doc_id, source_url, title, date, place, kind, language, input_file, sha256) = row[
+            :10
+        ]
+        reader, parser, parser_version, record_line, fingerprint, _key, warnings, meta = row[10:18]
+        text = row[19]
+        turns = tuple(
+            Turn(
+                index=r[0],
+                kind=TurnKind(r[1]),
+                speaker_id=r[2],
+                speaker=r[3],
+                label=r[4],
+                role=r[5],
+                start=r[6],
+                end=r[7],
+                label_start=r[8],
+                label_end=r[9],
+                continues=r[10],
+            )
+            for r in self._db.execute(
+                'SELECT idx, kind, speaker_id, speaker, label, role, start, "end", label_start, '
+                "label_end, continues FROM turns WHERE doc = ? ORDER BY idx",
+                (rowid,),
+            )
+        )
+        paragraphs = tuple(
+            Paragraph(r[0], r[1], r[2], r[3], r[4])
+            for r in self._db.execute(
+                'SELECT pid, idx, start, "end", turn FROM paragraphs WHERE doc = ? ORDER BY idx',
+                (rowid,),
+            )
+        )
+        return Document(
+            id=doc_id,
+            text=text,
+            provenance=Provenance(
+                input_file=input_file,
+                input_sha256=sha256,
+                reader=reader,
+                parser=parser,
+                parser_version=parser_version,
+                record_line=record_line,
+                speakers_fingerprint=fingerprint,
+            ),
+            source_url=source_url,
+            title=title,
+            date=date,
+            place=place,
+            kind=DocumentKind(kind),
+            language=language,
+            turns=turns,
+            paragraphs=paragraphs,
+            warnings=tuple(ParseWarning.from_dict(w) for w in json.loads(warnings)),
+            meta=json.loads(meta),
+        )
+
+    # --- reading paragraphs ----------------------------------------------
+
+    def search(
+        self, query: Node, filters: Filters, limit: int, offset: int = 0
+    ) -> list[ParagraphRow]:
+        expression = to_fts5(query)
+        if expression is None:
+            return []
+        return self._match(expression, filters, limit, offset)
+
+    def count_matches(self, query: Node, filters: Filters) -> int:
+        expression = to_fts5(query)
+        if expression is None:
+            return 0
+        where, params = _paragraph_filters(filters)
+        sql = (
+            "SELECT count(*) FROM paragraph_fts JOIN paragraphs p ON p.rowid = paragraph_fts.rowid "
+            f"WHERE paragraph_fts MATCH ? {where}"
+        )
+        return int(self._db.execute(sql, (expression, *params)).fetchone()[0])
+
+    def any_words(self, words: list[str], filters: Filters, limit: int) -> list[ParagraphRow]:
+        expression = words_to_fts5_any(words)
+        if expression is None:
+            return []
+        return self._match(expression, filters, limit, 0)
+
+    def _match(
+        self, expression: str, filters: Filters, limit: int, offset: int
+    ) -> list[ParagraphRow]:
+        where, params = _paragraph_filters(filters)
+        sql = (
+            _PARAGRAPH_SELECT.format(
+                text=_HIT_TEXT,
+                score="bm25(paragraph_fts)",
+                source="paragraph_fts",
+                rowid="paragraph_fts.rowid",
+            )
+            + f" WHERE paragraph_fts MATCH ? {where} ORDER BY bm25(paragraph_fts), p.rowid "
+            "LIMIT ? OFFSET ?"
+        )
+        try:
+            rows = self._db.execute(sql, (expression, *params, limit, offset)).fetchall()
+        except sqlite3.OperationalError as error:
+            raise StoreError(
+                f"full-text query failed: {error} (expression {expression!r})"
+            ) from error
+        return [_row(row[:15], -float(row[15])) for row in rows]
+
+    def paragraph(self, paragraph_id: str) -> ParagraphRow:
+        sql = _PARAGRAPH_SELECT.format(
+            text='substr(d.text, p.start + 1, p."end" - p.start)',
+            score="0.0",
+            source="(SELECT rowid AS prow FROM paragraphs WHERE pid = ?) AS chosen",
+            rowid="chosen.prow",
+        )
+        row = self._db.execute(sql, (paragraph_id,)).fetchone()
+        if row is None:
+            raise NotFoundError(f"no paragraph with id {paragraph_id!r}")
+        return _row(row[:15], 0.0)
+
+    def speakers(self) -> list[SpeakerRow]:
+        rows = self._db.execute(
+            """
+            SELECT t.speaker_id, t.speaker, json_group_array(DISTINCT t.label),
+                   json_group_array(DISTINCT t.role), count(DISTINCT t.doc), count(*),
+                   min(d.date), max(d.date)
+            FROM turns t JOIN documents d ON d.rowid = t.doc
+            WHERE t.speaker_id IS NOT NULL AND t.continues IS NULL
+            GROUP BY t.speaker_id
+            ORDER BY count(*) DESC, t.speaker_id
+            """
+        ).fetchall()
+        return [
+            SpeakerRow(
+                id=r[0],
+                name=r[1],
+                labels=_split_group(r[2]),
+                roles=_split_group(r[3]),
+                documents=r[4],
+                turns=r[5],
+                first_date=r[6],
+                last_date=r[7],
+            )
+            for r in rows
+        ]
+
+    def speaker_ids_matching(self, name: str) -> tuple[str, ...]:
+        needle = name.strip().casefold()
+        rows = self._db.execute(
+            "SELECT DISTINCT speaker_id FROM turns WHERE speaker_id IS NOT NULL AND "
+            "(speaker_id = ? OR lower(speaker) = ? OR instr(lower(speaker), ?) > 0 "
+            "OR instr(lower(label), ?) > 0)",
+            (needle, needle, needle, needle),
+        ).fetchall()
+        return tuple(sorted(r[0] for r in rows))
+
+    def close(self) -> None:
+        self._db.close()
+
+
+def _row(values: Sequence[Any], score: float) -> ParagraphRow:
+    (pid, doc_id, title, date, url, kind, language, start, end, text) = values[:10]
+    turn_kind, speaker_id, speaker, label, role = values[10:15]
+    return ParagraphRow(
+        pid, doc_id, title, date, url, kind, language, start, end, text,
+        turn_kind, speaker_id, speaker, label, role, score,
+    )  # fmt: skip
+
+
+def _source_key(document: Document) -> str | None:
+    """Files that hold one document are that document's source; corpora are not."""
+    provenance = document.provenance
+    if provenance.record_line is not None or not provenance.input_file:
+        return None
+    if provenance.input_file.startswith("<"):
+        return None
+    return str(Path(provenance.input_file).resolve())
+
+
+def _split_group(value: str | None) -> tuple[str, ...]:
+    return tuple(sorted({v for v in json.loads(value or "[]") if v}))
+
+
+def _paragraph_filters(filters: Filters) -> tuple[str, list[Any]]:
+    clauses: list[str] = []
+    params: list[Any] = []
+    if filters.speaker_ids is not None:
+        clauses.append(f"p.speaker_id IN ({', '.join('?' * len(filters.speaker_ids))})")
+        params.extend(filters.speaker_ids)
+    if filters.since:
+        clauses.append("p.date >= ?")
+        params.append(filters.since)
+    if filters.until:
+        clauses.append("p.date <= ?")
+        params.append(filters.until)
+    if filters.kinds is not None:
+        clauses.append(f"p.kind IN ({', '.join('?' * len(filters.kinds))})")
+        params.extend(filters.kinds)
+    if filters.language:
+        clauses.append("p.language = ?")
+        params.append(filters.language)
+    if filters.doc_ids is not None:
+        clauses.append(
+            f"p.doc IN (SELECT rowid FROM documents WHERE id IN "
+            f"({', '.join('?' * len(filters.doc_ids))}))"
+        )
+        params.extend(filters.doc_ids)
+    return "".join(f" AND {c}" for c in clauses), params
+
+
+def _document_filters(filters: Filters) -> tuple[str, list[Any]]:
+    clauses: list[str] = []
+    params: list[Any] = []
+    if filters.since:
+        clauses.append("d.date >= ?")
+        params.append(filters.since)
+    if filters.until:
+        clauses.append("d.date <= ?")
+        params.append(filters.until)
+    if filters.kinds is not None:
+        clauses.append(f"d.kind IN ({', '.join('?' * len(filters.kinds))})")
+        params.extend(filters.kinds)
+    if filters.language:
+        clauses.append("d.language = ?")
+        params.append(filters.language)
+    if filters.doc_ids is not None:
+        clauses.append(f"d.id IN ({', '.join('?' * len(filters.doc_ids))})")
+        params.extend(filters.doc_ids)
+    if filters.speaker_ids is not None:
+        clauses.append(
+            f"d.rowid IN (SELECT doc FROM turns WHERE speaker_id IN "
+            f"({', '.join('?' * len(filters.speaker_ids))}))"
+        )
+        params.extend(filters.speaker_ids)
+    return "".join(f" AND {c}" for c in clauses), params
