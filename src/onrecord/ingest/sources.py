@@ -44,7 +44,7 @@ FORMATS = {
     ".csv": "csv",
 }
 # Documentation that lives beside corpora, not transcripts.
-_DOC_FILES = ("readme", "license", "licence", "changelog", "copying", "notice")
+_DOC_FILES = ("readme", "license", "licence", "changelog", "copying", "notice", "sources")
 
 
 Item = RawDocument | InputError | Skipped

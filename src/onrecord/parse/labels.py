@@ -139,6 +139,7 @@ _INITIALS_SURNAME = re.compile(
     r"^(?:[A-ZА-ЯЁ]\.\s?){1,2}[A-ZА-ЯЁ][\w'’-]+$"  # В.Путин, В.В.Путин, V. Putin, B.Путин
 )
 _ALL_CAPS = re.compile(r"^[A-ZА-ЯЁ][A-ZА-ЯЁ .'’-]*[A-ZА-ЯЁ.]$")
+_CYRILLIC_CHAR = re.compile(r"[\u0400-\u04ff]")
 _SENTENCE_STOPS = re.compile(r"[?!;]")
 _INITIALS = re.compile(r"(?:\w\.)+")
 
@@ -269,7 +270,9 @@ def _all_caps_shape(core: str) -> LabelShape | None:
 def _initials_shape(core: str) -> LabelShape | None:
     tokens = core.split()
     tail = tokens[-1]
-    if len(tokens) >= 2 and re.fullmatch(r"(?:[A-ZА-ЯЁ]\.){1,2}", tokens[-2]):
+    # "В. Путин" is "В.Путин"; but "Adnan Z. Amin" has a middle initial.
+    separate_initials = len(tokens) >= 2 and re.fullmatch(r"(?:[A-ZА-ЯЁ]\.){1,2}", tokens[-2])
+    if separate_initials and (len(tokens) == 2 or _CYRILLIC_CHAR.search(tail)):
         tail = tokens[-2] + tokens[-1]
         tokens = tokens[:-1]
     if not _INITIALS_SURNAME.match(tail):

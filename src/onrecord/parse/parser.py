@@ -190,7 +190,13 @@ def _classify(
         if candidate is not None and shape is not None:
             speaker = directory.resolve(shape, candidate.printed, doc_id, seen)
             current = _Block(
-                candidate.content_start, end, TurnKind.SPEECH, speaker, candidate, shape.role, True
+                candidate.content_start,
+                end,
+                TurnKind.SPEECH,
+                speaker,
+                candidate,
+                _role_without_name(shape.role, speaker.from_role),
+                True,
             )
             blocks.append(current)
         elif current is not None:
@@ -219,6 +225,12 @@ def _names_in_document(
             continue
         directory.resolve(shape, candidate.printed, doc_id, seen)
     return seen
+
+
+def _role_without_name(role: str | None, name_words: int) -> str | None:
+    if role is None or name_words == 0:
+        return role
+    return " ".join(role.split()[:-name_words]) or None
 
 
 def _label_candidates(

@@ -58,8 +58,13 @@ def name_key(name: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class ResolvedSpeaker:
+    """A speaker id and display name; ``from_role`` counts words of the printed
+    role that turned out to belong to the name (``Abdel`` in ``… Egypt Abdel
+    Fattah el-Sisi``, known from the alias table)."""
+
     id: str
     name: str
+    from_role: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,27 +137,39 @@ class SpeakerDirectory:
         if shape.generic is not None:
             return self._canonical(shape.generic, shape.name)
         key = name_key(shape.name)
-        speaker_id = self.aliases.get(key) or seen.get(key)
+        speaker_id = self.aliases.get(key)
+        from_role = 0
         if speaker_id is None and shape.role is not None:
-            # "President Trump": the whole label may be a known alias.
-            speaker_id = self.aliases.get(name_key(f"{shape.role} {shape.name}"))
+            speaker_id, from_role = self._longer_known_name(shape.role, shape.name)
+        if speaker_id is None:
+            speaker_id = seen.get(key)
         if speaker_id is None:
             speaker_id = slugify(shape.name)
-        resolved = self._canonical(speaker_id, shape.name)
+        resolved = self._canonical(speaker_id, shape.name, from_role)
         seen.setdefault(key, resolved.id)
         surname = key.replace(".", " ").split()[-1]
         if len(surname) > 2:
             seen.setdefault(surname, resolved.id)
         return resolved
 
+    def _longer_known_name(self, role: str, name: str) -> tuple[str | None, int]:
+        """A known name that starts inside the role: "President Trump", "… Abdel Fattah el-Sisi"."""
+        role_words = role.split()
+        for used in range(1, min(3, len(role_words)) + 1):
+            speaker_id = self.aliases.get(name_key(" ".join([*role_words[-used:], name])))
+            if speaker_id is not None:
+                return speaker_id, used
+        return None, 0
+
     def knows(self, name: str, seen: dict[str, str]) -> bool:
         """True when ``name`` is in the alias table or was seen in this document."""
         key = name_key(name)
         return key in self.aliases or key in seen
 
-    def _canonical(self, speaker_id: str, printed_name: str) -> ResolvedSpeaker:
+    def _canonical(self, speaker_id: str, printed_name: str, from_role: int = 0) -> ResolvedSpeaker:
         speaker_id = self.merges.get(speaker_id, speaker_id)
-        return ResolvedSpeaker(speaker_id, self.names.get(speaker_id, squash_spaces(printed_name)))
+        name = self.names.get(speaker_id, squash_spaces(printed_name))
+        return ResolvedSpeaker(speaker_id, name, from_role)
 
 
 def _parse_toml(content: str, origin: str) -> dict[str, Any]:

@@ -1,0 +1,490 @@
+"""Hand-checked audit of speaker-label detection on documents the parser was not tuned on.
+
+Run as ``python eval/label_audit.py --sample`` to draw the sample, or ``python
+eval/label_audit.py`` (``--score``) to score it once every row is judged. Corpora come from
+``$ONRECORD_SHARED`` or ``<repo root>/../shared``; nothing there is written.
+
+Population: every paragraph (the text split on blank lines, as ``paragraph_spans`` does) of
+the Kremlin English documents *except* the 60 tuning pages kept as raw HTML, and of all the
+Kremlin Russian documents, that opens with a label candidate (``find_label_candidate``).
+Each candidate is *accepted* when a parser turn opens with a label printed at the paragraph
+start. The sample is stratified by language and decision (quotas in ``QUOTAS``; fixed
+``SEED``); each row keeps its stratum and the stratum's size so that per-row weights
+(size / sampled) re-weight the figures to the whole population.
+
+``eval/gold/label_audit_sample.jsonl``, one row per sampled paragraph: ``doc_id``,
+``language``, ``stratum``, ``stratum_size``, ``stratum_sampled``, ``start``/``end`` (the
+paragraph), ``candidate`` (as printed), ``paragraph_head`` (first 160 characters), the
+parser's decision at sampling time (``parser_accepted``, ``parser_speaker``,
+``parser_speaker_id``, ``parser_name`` -- the name part of its split -- and
+``parser_role``), ``sha256_text``, and the human judgement: ``is_label``, ``name``,
+``role``, ``note``.
+
+Scoring re-runs the *current* parser on the sampled documents, so the same judged sample
+measures later parser versions; rows whose decision changed since sampling are counted.
+A parser name counts as right when it equals the judged name (whitespace and case
+normalised) either as split from the label or as the displayed speaker (the alias table
+may display ``В.Путин`` as ``Vladimir Putin``). Results go to
+``eval/results/label_audit.json``; ``evaluate(repo_root)`` returns them without writing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import random
+import re
+import sys
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from onrecord import parse_path
+from onrecord.parse.labels import find_label_candidate, judge_label
+from onrecord.parse.text import paragraph_spans
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SAMPLE_NAME = Path("eval/gold/label_audit_sample.jsonl")
+RESULTS_NAME = Path("eval/results/label_audit.json")
+CORPORA = {
+    "en": Path("corpora/kremlin_en/kremlin_en_dev.jsonl"),
+    "ru": Path("corpora/kremlin_ru/kremlin_ru_dev.jsonl"),
+}
+TUNING_HTML = Path("corpora/kremlin_en_html")
+SEED = 20250611
+QUOTAS = {"en-accepted": 200, "en-rejected": 100, "ru-accepted": 100, "ru-rejected": 60}
+HEAD_CHARS = 160
+TOP_SPEAKERS = 15
+JUDGEMENT_FIELDS = ("is_label", "name", "role", "note")
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """What the parser made of one paragraph's label candidate."""
+
+    accepted: bool
+    speaker: str | None
+    speaker_id: str | None
+    name: str | None
+    role: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A paragraph that opens with a label candidate, and the parser's decision on it."""
+
+    doc_id: str
+    language: str
+    start: int
+    end: int
+    candidate: str
+    paragraph_head: str
+    sha256_text: str
+    decision: Decision
+
+    @property
+    def stratum(self) -> str:
+        return f"{self.language}-{'accepted' if self.decision.accepted else 'rejected'}"
+
+    @property
+    def key(self) -> tuple[str, int]:
+        return (self.doc_id, self.start)
+
+
+# ----------------------------------------------------------------------------- reading
+
+
+def default_shared_dir(repo_root: Path) -> Path:
+    """``$ONRECORD_SHARED`` if set, else ``<repo root>/../shared``."""
+    env = os.environ.get("ONRECORD_SHARED")
+    return Path(env) if env else repo_root.parent / "shared"
+
+
+def tuning_ids(shared: Path) -> frozenset[str]:
+    """Ids of the English documents the parser was tuned on (those kept as raw HTML)."""
+    return frozenset(f"kremlin-en-{path.stem}" for path in (shared / TUNING_HTML).glob("*.html"))
+
+
+def sha256_text(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def audited_documents(shared: Path) -> Iterator[tuple[str, dict[str, Any]]]:
+    """``(language, Document.to_dict())`` for every non-tuning document."""
+    excluded = tuning_ids(shared)
+    for language, relative in CORPORA.items():
+        for document in parse_path(shared / relative):
+            data = document.to_dict()
+            if data["id"] not in excluded:
+                yield language, data
+
+
+def label_starts(data: Mapping[str, Any]) -> dict[int, Mapping[str, Any]]:
+    """Turns that open at a printed label, keyed by where the label starts."""
+    return {
+        turn["label_start"]: turn
+        for turn in data["turns"]
+        if turn.get("label") is not None and turn.get("continues") is None
+    }
+
+
+def decision_for(turn: Mapping[str, Any] | None, printed: str) -> Decision:
+    if turn is None:
+        return Decision(False, None, None, None, None)
+    shape = judge_label(printed)
+    name = shape.name if shape is not None else None
+    return Decision(True, turn["speaker"], turn["speaker_id"], name, turn["role"])
+
+
+def document_candidates(language: str, data: Mapping[str, Any]) -> Iterator[Candidate]:
+    text: str = data["text"]
+    turns = label_starts(data)
+    digest = sha256_text(text)
+    for start, end in paragraph_spans(text):
+        found = find_label_candidate(text, start, end)
+        if found is None:
+            continue
+        decision = decision_for(turns.get(start), found.printed)
+        head = text[start : min(end, start + HEAD_CHARS)]
+        yield Candidate(data["id"], language, start, end, found.printed, head, digest, decision)
+
+
+def all_candidates(shared: Path) -> list[Candidate]:
+    return [
+        candidate
+        for language, data in audited_documents(shared)
+        for candidate in document_candidates(language, data)
+    ]
+
+
+# ----------------------------------------------------------------------------- sampling
+
+
+def draw_sample(candidates: Sequence[Candidate], seed: int = SEED) -> list[dict[str, Any]]:
+    """Rows for a stratified random sample, in corpus order, judgement fields empty."""
+    rng = random.Random(seed)
+    rows: list[dict[str, Any]] = []
+    for stratum, quota in QUOTAS.items():
+        members = sorted((c for c in candidates if c.stratum == stratum), key=_order)
+        chosen = rng.sample(members, min(quota, len(members)))
+        rows.extend(_sample_row(c, len(members), len(chosen)) for c in chosen)
+    rows.sort(key=lambda row: (row["language"], _doc_number(row["doc_id"]), row["start"]))
+    return rows
+
+
+def _order(candidate: Candidate) -> tuple[int, int]:
+    return (_doc_number(candidate.doc_id), candidate.start)
+
+
+def _doc_number(doc_id: str) -> int:
+    match = re.search(r"(\d+)$", doc_id)
+    return int(match.group(1)) if match else 0
+
+
+def _sample_row(candidate: Candidate, size: int, sampled: int) -> dict[str, Any]:
+    decision = asdict(candidate.decision)
+    return {
+        "doc_id": candidate.doc_id,
+        "language": candidate.language,
+        "stratum": candidate.stratum,
+        "stratum_size": size,
+        "stratum_sampled": sampled,
+        "start": candidate.start,
+        "end": candidate.end,
+        "candidate": candidate.candidate,
+        "paragraph_head": candidate.paragraph_head,
+        **{f"parser_{key}": value for key, value in decision.items()},
+        "sha256_text": candidate.sha256_text,
+        **dict.fromkeys(JUDGEMENT_FIELDS),
+    }
+
+
+def write_jsonl(path: Path, rows: Iterable[Mapping[str, Any]]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8") as handle:
+        for row in rows:
+            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+def read_jsonl(path: Path) -> list[dict[str, Any]]:
+    with path.open(encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
+def is_judged(row: Mapping[str, Any]) -> bool:
+    return isinstance(row.get("is_label"), bool)
+
+
+# ----------------------------------------------------------------------------- scoring
+
+
+def normalise(value: str | None) -> str:
+    """NBSP and runs of whitespace become one space; case folded; ends trimmed."""
+    return " ".join((value or "").replace("\xa0", " ").split()).casefold()
+
+
+def name_correct(row: Mapping[str, Any], decision: Decision) -> bool:
+    judged = normalise(row["name"])
+    return judged in {normalise(decision.name), normalise(decision.speaker)}
+
+
+def role_correct(row: Mapping[str, Any], decision: Decision) -> bool:
+    return normalise(row["role"]) == normalise(decision.role)
+
+
+def ratio(numerator: float, denominator: float) -> float | None:
+    return round(numerator / denominator, 4) if denominator else None
+
+
+def weight(row: Mapping[str, Any]) -> float:
+    return float(row["stratum_size"]) / float(row["stratum_sampled"])
+
+
+def detection_figures(
+    rows: Sequence[Mapping[str, Any]], decisions: Sequence[Decision]
+) -> dict[str, Any]:
+    """Precision, recall and name/role accuracy on ``rows``, raw and re-weighted."""
+    pairs = list(zip(rows, decisions, strict=True))
+    tp = [(r, d) for r, d in pairs if r["is_label"] and d.accepted]
+    fp = sum(1 for r, d in pairs if not r["is_label"] and d.accepted)
+    fn = sum(1 for r, d in pairs if r["is_label"] and not d.accepted)
+    w_tp = sum(weight(r) for r, _ in tp)
+    w_fp = sum(weight(r) for r, d in pairs if not r["is_label"] and d.accepted)
+    w_fn = sum(weight(r) for r, d in pairs if r["is_label"] and not d.accepted)
+    names = sum(1 for r, d in tp if name_correct(r, d))
+    roles = sum(1 for r, d in tp if role_correct(r, d))
+    return {
+        "rows": len(pairs),
+        "judged_labels": len(tp) + fn,
+        "true_positives": len(tp),
+        "false_positives": fp,
+        "false_negatives": fn,
+        "precision": ratio(len(tp), len(tp) + fp),
+        "recall": ratio(len(tp), len(tp) + fn),
+        "weighted_precision": ratio(w_tp, w_tp + w_fp),
+        "weighted_recall": ratio(w_tp, w_tp + w_fn),
+        "name_correct": names,
+        "name_accuracy": ratio(names, len(tp)),
+        "role_correct": roles,
+        "role_accuracy": ratio(roles, len(tp)),
+    }
+
+
+def stratum_figures(rows: Sequence[Mapping[str, Any]], decisions: Sequence[Decision]) -> Any:
+    """Per stratum (as drawn): size, sampled, sampling rate, labels found, agreement."""
+    out: dict[str, Any] = {}
+    for stratum in QUOTAS:
+        picked = [(r, d) for r, d in zip(rows, decisions, strict=True) if r["stratum"] == stratum]
+        if not picked:
+            continue
+        size, sampled = picked[0][0]["stratum_size"], picked[0][0]["stratum_sampled"]
+        labels = sum(1 for r, _ in picked if r["is_label"])
+        agree = sum(1 for r, d in picked if r["is_label"] == d.accepted)
+        out[stratum] = {
+            "population": size,
+            "sampled": sampled,
+            "sampling_rate": ratio(sampled, size),
+            "judged_labels": labels,
+            "share_labels": ratio(labels, sampled),
+            "parser_agrees": agree,
+            "agreement": ratio(agree, sampled),
+            **_stratum_accuracy(picked),
+        }
+    return out
+
+
+def _stratum_accuracy(picked: Sequence[tuple[Mapping[str, Any], Decision]]) -> dict[str, Any]:
+    tp = [(r, d) for r, d in picked if r["is_label"] and d.accepted]
+    return {
+        "name_accuracy": ratio(sum(1 for r, d in tp if name_correct(r, d)), len(tp)),
+        "role_accuracy": ratio(sum(1 for r, d in tp if role_correct(r, d)), len(tp)),
+    }
+
+
+def disagreements(
+    rows: Sequence[Mapping[str, Any]], decisions: Sequence[Decision]
+) -> list[dict[str, Any]]:
+    """Every row where the parser's decision, name or role differs from the judgement."""
+    found: list[dict[str, Any]] = []
+    for row, decision in zip(rows, decisions, strict=True):
+        kinds = _disagreement_kinds(row, decision)
+        if kinds:
+            found.append(
+                {
+                    "doc_id": row["doc_id"],
+                    "start": row["start"],
+                    "kinds": kinds,
+                    "candidate": row["candidate"],
+                    "parser": asdict(decision),
+                    "judged": {key: row[key] for key in JUDGEMENT_FIELDS},
+                }
+            )
+    return found
+
+
+def _disagreement_kinds(row: Mapping[str, Any], decision: Decision) -> list[str]:
+    if row["is_label"] != decision.accepted:
+        return ["false_positive" if decision.accepted else "false_negative"]
+    if not decision.accepted:
+        return []
+    kinds = [] if name_correct(row, decision) else ["name"]
+    return kinds if role_correct(row, decision) else [*kinds, "role"]
+
+
+def current_decisions(
+    rows: Sequence[Mapping[str, Any]], shared: Path
+) -> tuple[list[Decision], list[str]]:
+    """The current parser's decision for every row, and ids whose text changed."""
+    wanted = {row["doc_id"] for row in rows}
+    found: dict[tuple[str, int], Candidate] = {}
+    digests: dict[str, str] = {}
+    for language, data in audited_documents(shared):
+        if data["id"] in wanted:
+            digests[data["id"]] = sha256_text(data["text"])
+            found.update((c.key, c) for c in document_candidates(language, data))
+    changed = sorted(
+        {row["doc_id"] for row in rows if digests.get(row["doc_id"]) != row["sha256_text"]}
+    )
+    missing = Decision(False, None, None, None, None)
+    decisions = [
+        found[key].decision if (key := (row["doc_id"], row["start"])) in found else missing
+        for row in rows
+    ]
+    return decisions, changed
+
+
+def sampling_decision(row: Mapping[str, Any]) -> Decision:
+    return Decision(
+        bool(row["parser_accepted"]),
+        row["parser_speaker"],
+        row["parser_speaker_id"],
+        row["parser_name"],
+        row["parser_role"],
+    )
+
+
+def score_rows(rows: Sequence[Mapping[str, Any]], decisions: Sequence[Decision]) -> dict[str, Any]:
+    """Figures per language and pooled, per stratum, and every disagreement."""
+    per_language: dict[str, Any] = {}
+    for language in sorted({row["language"] for row in rows}):
+        indices = [i for i, row in enumerate(rows) if row["language"] == language]
+        per_language[language] = detection_figures(
+            [rows[i] for i in indices], [decisions[i] for i in indices]
+        )
+    return {
+        "languages": per_language,
+        "pooled": detection_figures(rows, decisions),
+        "strata": stratum_figures(rows, decisions),
+        "disagreements": disagreements(rows, decisions),
+        "changed_since_sampling": sum(
+            1
+            for row, decision in zip(rows, decisions, strict=True)
+            if sampling_decision(row).accepted != decision.accepted
+        ),
+    }
+
+
+# ----------------------------------------------------------------------------- corpus overview
+
+
+def speaker_overview(shared: Path) -> dict[str, Any]:
+    """Documents with speech, the most frequent speaker ids, and ids that look wrong."""
+    documents = with_speech = 0
+    turn_counts: Counter[str] = Counter()
+    names: dict[str, str] = {}
+    for _, data in audited_documents(shared):
+        documents += 1
+        opened = [t for t in data["turns"] if t.get("label") and t.get("continues") is None]
+        with_speech += bool(opened)
+        for turn in opened:
+            turn_counts[turn["speaker_id"]] += 1
+            names.setdefault(turn["speaker_id"], turn["label"])
+    suspicious = {sid: names[sid] for sid in sorted(turn_counts) if looks_wrong(sid, names[sid])}
+    return {
+        "documents": documents,
+        "documents_with_speech": with_speech,
+        "distinct_speaker_ids": len(turn_counts),
+        "top_speaker_ids": [
+            {"speaker_id": sid, "labelled_turns": count}
+            for sid, count in turn_counts.most_common(TOP_SPEAKERS)
+        ],
+        "suspicious_speaker_ids": [
+            {"speaker_id": sid, "label": label, "labelled_turns": turn_counts[sid]}
+            for sid, label in suspicious.items()
+        ],
+    }
+
+
+_LOWER_WORD = re.compile(r"(?<![\w-])[a-zа-яё][\w'’-]*")
+_LABEL_CONNECTORS = frozenset(
+    "of the and for on in at to a de da di del der des du la le van von bin ibn al el y "
+    "и по при в во на для из с со к".split()
+)
+
+
+def looks_wrong(speaker_id: str, label: str) -> bool:
+    """An id made from a long label, or from one with running (lower-case) words in it."""
+    if speaker_id.count("-") >= 4:
+        return True
+    words = [w for w in _LOWER_WORD.findall(label) if w.casefold() not in _LABEL_CONNECTORS]
+    return len(words) >= 3
+
+
+# ----------------------------------------------------------------------------- entry points
+
+
+def evaluate(repo_root: Path = REPO_ROOT, shared: Path | None = None) -> dict[str, Any]:
+    """Score the judged sample with the current parser; raises if a row is not judged."""
+    shared = shared or default_shared_dir(repo_root)
+    rows = read_jsonl(repo_root / SAMPLE_NAME)
+    unjudged = [f"{r['doc_id']}@{r['start']}" for r in rows if not is_judged(r)]
+    if unjudged:
+        raise ValueError(f"{len(unjudged)} sample rows are not judged, e.g. {unjudged[:5]}")
+    decisions, changed = current_decisions(rows, shared)
+    result = score_rows(rows, decisions)
+    result["documents_changed_since_sampling"] = changed
+    result["seed"] = SEED
+    result["quotas"] = QUOTAS
+    result["sample_sha256"] = sha256_text((repo_root / SAMPLE_NAME).read_text(encoding="utf-8"))
+    result["corpus"] = speaker_overview(shared)
+    return result
+
+
+def make_sample(repo_root: Path, shared: Path, force: bool) -> int:
+    path = repo_root / SAMPLE_NAME
+    if path.exists() and any(is_judged(r) for r in read_jsonl(path)) and not force:
+        print(f"{path} already holds judgements; pass --force to redraw", file=sys.stderr)
+        return 1
+    rows = draw_sample(all_candidates(shared))
+    write_jsonl(path, rows)
+    counts = Counter(row["stratum"] for row in rows)
+    print(f"wrote {len(rows)} rows to {path}: {dict(counts)}")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--sample", action="store_true", help="draw the sample (judgements empty)")
+    mode.add_argument("--score", action="store_true", help="score the judged sample (default)")
+    parser.add_argument("--force", action="store_true", help="redraw over a judged sample")
+    parser.add_argument("--shared", type=Path, help="folder holding corpora/ (default ../shared)")
+    args = parser.parse_args(argv)
+    shared = args.shared or default_shared_dir(REPO_ROOT)
+    if args.sample:
+        return make_sample(REPO_ROOT, shared, args.force)
+    result = evaluate(REPO_ROOT, shared)
+    out = REPO_ROOT / RESULTS_NAME
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    print(json.dumps({k: result[k] for k in ("languages", "strata")}, indent=2))
+    print(f"{len(result['disagreements'])} disagreements; written to {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
