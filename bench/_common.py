@@ -139,9 +139,7 @@ def _onrecord_version() -> str:
 
 def _git_commit() -> str:
     def git(*args: str) -> str:
-        done = subprocess.run(
-            ["git", *args], cwd=REPO, capture_output=True, text=True, check=False
-        )
+        done = subprocess.run(["git", *args], cwd=REPO, capture_output=True, text=True, check=False)
         return done.stdout.strip()
 
     commit = git("rev-parse", "--short", "HEAD") or "unknown"

@@ -36,6 +36,7 @@ import json
 import os
 import random
 import re
+import subprocess
 import sys
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -43,6 +44,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+import onrecord
 from onrecord import parse_path
 from onrecord.parse.labels import find_label_candidate, judge_label
 from onrecord.parse.text import paragraph_spans
@@ -391,50 +393,132 @@ def score_rows(rows: Sequence[Mapping[str, Any]], decisions: Sequence[Decision])
 # ----------------------------------------------------------------------------- corpus overview
 
 
+@dataclass(slots=True)
+class SpeakerTally:
+    """How often one speaker id opens a turn, and one example of it."""
+
+    turns: int
+    speaker: str
+    label: str
+    content: str
+    languages: set[str]
+
+
 def speaker_overview(shared: Path) -> dict[str, Any]:
     """Documents with speech, the most frequent speaker ids, and ids that look wrong."""
-    documents = with_speech = 0
-    turn_counts: Counter[str] = Counter()
-    names: dict[str, str] = {}
-    for _, data in audited_documents(shared):
-        documents += 1
+    documents: Counter[str] = Counter()
+    with_speech: Counter[str] = Counter()
+    tallies: dict[str, SpeakerTally] = {}
+    for language, data in audited_documents(shared):
+        documents[language] += 1
         opened = [t for t in data["turns"] if t.get("label") and t.get("continues") is None]
-        with_speech += bool(opened)
+        with_speech[language] += bool(opened)
         for turn in opened:
-            turn_counts[turn["speaker_id"]] += 1
-            names.setdefault(turn["speaker_id"], turn["label"])
-    suspicious = {sid: names[sid] for sid in sorted(turn_counts) if looks_wrong(sid, names[sid])}
+            _tally(tallies, turn, data["text"], language)
+    ranked = sorted(tallies.items(), key=lambda item: (-item[1].turns, item[0]))
     return {
-        "documents": documents,
-        "documents_with_speech": with_speech,
-        "distinct_speaker_ids": len(turn_counts),
+        "documents": dict(documents),
+        "documents_with_speech": dict(with_speech),
+        "distinct_speaker_ids": len(tallies),
         "top_speaker_ids": [
-            {"speaker_id": sid, "labelled_turns": count}
-            for sid, count in turn_counts.most_common(TOP_SPEAKERS)
+            {"speaker_id": sid, "speaker": tally.speaker, "labelled_turns": tally.turns}
+            for sid, tally in ranked[:TOP_SPEAKERS]
         ],
         "suspicious_speaker_ids": [
-            {"speaker_id": sid, "label": label, "labelled_turns": turn_counts[sid]}
-            for sid, label in suspicious.items()
+            {
+                "speaker_id": sid,
+                "speaker": tally.speaker,
+                "example_label": tally.label,
+                "labelled_turns": tally.turns,
+                "why": reason,
+            }
+            for sid, tally in sorted(tallies.items())
+            if (reason := suspicion(sid, tally)) is not None
         ],
     }
 
 
-_LOWER_WORD = re.compile(r"(?<![\w-])[a-zа-яё][\w'’-]*")
-_LABEL_CONNECTORS = frozenset(
-    "of the and for on in at to a de da di del der des du la le van von bin ibn al el y "
-    "и по при в во на для из с со к".split()
+def _tally(
+    tallies: dict[str, SpeakerTally], turn: Mapping[str, Any], text: str, language: str
+) -> None:
+    content = text[turn["start"] : turn["start"] + 40]
+    label = " ".join(str(turn["label"]).split())
+    tally = tallies.setdefault(
+        turn["speaker_id"], SpeakerTally(0, turn["speaker"], label, content, set())
+    )
+    tally.turns += 1
+    tally.languages.add(language)
+
+
+_GLUED = re.compile(r"[a-zа-яё][A-ZА-ЯЁ]")
+_QUOTE_OPENERS = tuple('“«"„‘')
+# Ranks, occupations and titles that a label should give as the role, not the name.
+_TITLE_WORDS = frozenset(
+    "lieutenant commander cosmonaut journalist major colonel captain general paramedic writer "
+    "moderator archpriest president governor minister deputy director of the".split()
 )
+_PARTICLE_BEFORE = re.compile(r"\b(?:bin|ibn|bint|de|van|von|al|el)\s+$", re.IGNORECASE)
+_MAX_ID_PARTS = 5
 
 
-def looks_wrong(speaker_id: str, label: str) -> bool:
-    """An id made from a long label, or from one with running (lower-case) words in it."""
-    if speaker_id.count("-") >= 4:
-        return True
-    words = [w for w in _LOWER_WORD.findall(label) if w.casefold() not in _LABEL_CONNECTORS]
-    return len(words) >= 3
+def suspicion(speaker_id: str, tally: SpeakerTally) -> str | None:
+    """Why ``speaker_id`` looks like a parsing error, or None (heuristic, for review)."""
+    words = tally.speaker.split()
+    label = _PARENTHETICAL_TAIL.sub("", tally.label)
+    checks = (
+        (speaker_id.count("-") >= _MAX_ID_PARTS, "very long id: role not split from the name"),
+        (bool(_GLUED.search(tally.speaker)), "glued words (missing space): not resolved"),
+        (
+            len(words) > 2 and words[0].casefold() in _TITLE_WORDS,
+            "name starts with a title or role word",
+        ),
+        (_truncated(label, tally.speaker), "name cut after a particle (bin, von, ...)"),
+        (tally.content.lstrip().startswith(_QUOTE_OPENERS), "turn opens with a quotation"),
+        (tally.speaker.isupper() and len(words) > 1, "name displayed in capitals"),
+    )
+    return next((why for flagged, why in checks if flagged), None)
+
+
+_PARENTHETICAL_TAIL = re.compile(r"\s*[(\[][^()\[\]]*[)\]]\s*$")
+
+
+def _truncated(label: str, speaker: str) -> bool:
+    """``Tamim bin Hamad Al Thani`` read as ``Hamad Al Thani``: a particle just before."""
+    if not label.endswith(speaker) or label == speaker:
+        return False
+    return _PARTICLE_BEFORE.search(label[: -len(speaker)]) is not None
 
 
 # ----------------------------------------------------------------------------- entry points
+
+
+def parser_state(repo_root: Path) -> dict[str, Any]:
+    """Which parser was scored: module path, repository commit, and the parser files
+    (``parse/*.py``, ``data/*``) that differ from that commit."""
+    package = Path(onrecord.__file__).resolve().parent
+    head = _git(repo_root, "rev-parse", "HEAD").strip() or None
+    differing = [
+        relative
+        for path in sorted([*package.glob("parse/*.py"), *package.glob("data/*")])
+        if (relative := path.relative_to(package).as_posix())
+        and _git(repo_root, "show", f"HEAD:src/onrecord/{relative}") != path.read_text("utf-8")
+    ]
+    return {
+        "module": str(package),
+        "version": onrecord.__version__,
+        "git_head": head,
+        "parser_files_differing_from_head": differing,
+    }
+
+
+def _git(repo_root: Path, *args: str) -> str:
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(repo_root), *args], capture_output=True, text=True, check=False
+        )
+    except OSError:
+        return ""
+    return done.stdout
 
 
 def evaluate(repo_root: Path = REPO_ROOT, shared: Path | None = None) -> dict[str, Any]:
@@ -447,6 +531,7 @@ def evaluate(repo_root: Path = REPO_ROOT, shared: Path | None = None) -> dict[st
     decisions, changed = current_decisions(rows, shared)
     result = score_rows(rows, decisions)
     result["documents_changed_since_sampling"] = changed
+    result["parser"] = parser_state(repo_root)
     result["seed"] = SEED
     result["quotas"] = QUOTAS
     result["sample_sha256"] = sha256_text((repo_root / SAMPLE_NAME).read_text(encoding="utf-8"))

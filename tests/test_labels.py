@@ -28,7 +28,11 @@ NBSP = "\u00a0"
         ),
         ("Adnan Z. Amin", "Adnan Z. Amin", None),
         ("UEFA President Aleksander Čeferin", "Aleksander Čeferin", "UEFA President"),
-        ("Olympic ice hockey champion Ilya Kovalchuk", "Ilya Kovalchuk", "Olympic ice hockey champion"),
+        (
+            "Olympic ice hockey champion Ilya Kovalchuk",
+            "Ilya Kovalchuk",
+            "Olympic ice hockey champion",
+        ),
         ("Yury Kulinkov, ship fitter", "Yury Kulinkov", "ship fitter"),
         ("Mahmoud Abbas (retranslated)", "Mahmoud Abbas", None),
         ("В.Путин", "В.Путин", None),

@@ -171,10 +171,6 @@ def _print_report(report: IngestReport, corpus: Corpus) -> None:
         f"{report.added} added, {report.updated} updated, {report.unchanged} unchanged, "
         f"{len(report.failures)} failed; {len(corpus)} documents in {corpus.store.location}"
     )
-    if report.failures:
-        click.echo("failed:", err=True)
-        for line in report.failures:
-            click.echo(f"  {line}", err=True)
 
 
 _speaker_option = click.option("--speaker", help="Only this speaker (name, surname or id).")

@@ -120,7 +120,14 @@ def read_json(data: bytes, source: str) -> Iterator[RawDocument | InputError]:
 def read_csv(stream: BinaryIO, source: str, max_bytes: int) -> Iterator[RawDocument | InputError]:
     """One document per row of a CSV file with a header row."""
     csv.field_size_limit(min(max_bytes, sys.maxsize))
-    reader = csv.DictReader(io.TextIOWrapper(stream, encoding="utf-8-sig", newline=""))
+    text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
+    try:
+        yield from _csv_rows(csv.DictReader(text), source)
+    finally:
+        text.detach()  # the caller owns the binary stream and closes it
+
+
+def _csv_rows(reader: csv.DictReader[str], source: str) -> Iterator[RawDocument | InputError]:
     try:
         fields = reader.fieldnames
         if not fields or not any(f in fields for f in TEXT_FIELDS):

@@ -133,6 +133,17 @@ _CAPS_TITLES = frozenset(
     "mr mrs ms dr sen senator rep gov governor amb ambassador gen general secretary president "
     "vice speaker leader chairman chairwoman admiral judge justice".split()
 )
+# Words that name an office, never a person: they open a role, not a name.
+_TITLE_WORDS = frozenset(
+    """
+    president vice prime minister deputy first spokesperson spokesman spokeswoman secretary
+    chairman chairwoman chair governor mayor senator ambassador envoy director head chief ceo
+    general admiral colonel adviser advisor aide press speaker chancellor king queen prince
+    princess emperor sheikh emir sultan premier commissioner representative patriarch
+    metropolitan bishop rector professor judge justice mr mrs ms dr sir lord lady acting foreign
+    defence defense finance interior economy health
+    """.split()
+)
 _MAX_LABEL_CHARS = 300
 _MAX_LABEL_WORDS = 45
 _INITIALS_SURNAME = re.compile(
@@ -339,6 +350,8 @@ def _name_tail(tokens: list[str]) -> list[str]:
     if not tokens or not _is_name_token(tokens[-1]):
         return []
     if len(tokens) <= 3 and all(_is_name_token(t) or _is_particle(t) for t in tokens):
+        while len(tokens) > 1 and tokens[0].casefold() in _TITLE_WORDS:
+            tokens = tokens[1:]  # "Spokesperson Anna Example", "Minister Sergei Lavrov"
         return tokens if _is_name_token(tokens[0]) else []
     position = len(tokens) - 1  # the surname
     while position > 0 and _is_particle(tokens[position - 1]):

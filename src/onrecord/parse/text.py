@@ -22,7 +22,6 @@ _MULTI_SPACE = re.compile(r"[ \t]+")
 # A blank line (possibly holding only spaces) separates paragraphs.
 _BLANK_LINE = re.compile(r"\r?\n(?:[ \t\u00a0\f\v]*\r?\n)+")
 _LINE_BREAK = re.compile(r"\r?\n|\r")
-_STRIP = " \t\r\n\f\v" + _SPACE_CHARS + _ZERO_WIDTH
 
 
 def squash_spaces(value: str) -> str:
@@ -32,9 +31,9 @@ def squash_spaces(value: str) -> str:
 
 def trimmed_span(text: str, start: int, end: int) -> tuple[int, int]:
     """The span without leading and trailing whitespace of any kind (may be empty)."""
-    while start < end and text[start] in _STRIP:
+    while start < end and (text[start].isspace() or text[start] in _ZERO_WIDTH):
         start += 1
-    while end > start and text[end - 1] in _STRIP:
+    while end > start and (text[end - 1].isspace() or text[end - 1] in _ZERO_WIDTH):
         end -= 1
     return start, end
 
