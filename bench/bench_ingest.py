@@ -146,6 +146,15 @@ def render(result: dict[str, Any]) -> str:
     )
 
 
+def goals(result: dict[str, Any]) -> list[tuple[str, str, str, bool]]:
+    """(benchmark, goal, measured, met) for the summary table."""
+    goal = result["goal_ratio"]
+    return [
+        (f"ingest vs {variant}", f"≤ {goal}×", f"{factor:.2f}×", factor <= goal)
+        for variant, factor in result["ratios"].items()
+    ]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=5, help="runs per variant (≥ 3)")

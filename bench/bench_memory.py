@@ -143,6 +143,19 @@ def render(result: dict[str, Any]) -> str:
     )
 
 
+def goals(result: dict[str, Any]) -> list[tuple[str, str, str, bool]]:
+    """(benchmark, goal, measured, met) for the summary table."""
+    peak = result["max_peak_mb"]
+    low, high = result["growth_between"]
+    tolerance = result["growth_tolerance"]
+    return [
+        ("ingest peak memory", f"< {result['goal_mb']:.0f} MB", f"{peak:.1f} MB",
+         peak < result["goal_mb"]),
+        (f"memory growth {low}× → {high}×", f"≤ {tolerance:.0%}", f"{result['growth']:+.1%}",
+         result["growth"] <= tolerance),
+    ]  # fmt: skip
+
+
 def main() -> None:
     if len(sys.argv) > 2 and sys.argv[1] == "--child":
         run_child(sys.argv[3:] if sys.argv[2] == "--" else sys.argv[2:])

@@ -376,6 +376,26 @@ def _render_copy(copy: dict[str, Any], goal: float) -> str:
     )
 
 
+def goals(result: dict[str, Any]) -> list[tuple[str, str, str, bool]]:
+    """(benchmark, goal, measured, met) for the summary table."""
+    goal = result["goal_ratio"]
+    rows = []
+    for copy in result["copies"]:
+        group = copy["groups"]["all"]
+        p95 = group["onrecord"]["p95_ms"]
+        for name in ("p50", "p95"):
+            factor = group[f"ratio_{name}"]
+            rows.append(
+                (
+                    f"search {name}, {copy['copies']}× (onrecord p95 {p95:.1f} ms)",
+                    f"≤ {goal}×",
+                    f"{factor:.2f}×",
+                    factor <= goal,
+                )
+            )
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--copies", type=int, nargs="+", default=[1, 20])

@@ -26,6 +26,16 @@ A parser name counts as right when it equals the judged name (whitespace and cas
 normalised) either as split from the label or as the displayed speaker (the alias table
 may display ``В.Путин`` as ``Vladimir Putin``). Results go to
 ``eval/results/label_audit.json``; ``evaluate(repo_root)`` returns them without writing.
+Without a mode flag the script scores, or draws the sample when there is none yet.
+
+Judging conventions: a label is a speaker attribution printed by the publisher, not the
+speaker's own words ending in a colon (``My question is:``), not a list entry (``Minister of
+Transport: Yevgeny Ditrikh.``) and not a question read out with its sender. ``name`` is the
+person or voice as printed, without role (``В.Путин``, ``Question``, ``ИТАР-ТАСС``), with a
+publisher's typo mended (``VladimirPutin`` -> ``Vladimir Putin``); ``role`` is everything the
+label says they are -- offices, ranks and titles included (``Sr Lieutenant``), a
+parenthetical saying who or where they are included (``Daghestan``), speech notes such as
+``(retranslated)`` excluded.
 """
 
 from __future__ import annotations
@@ -560,8 +570,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--shared", type=Path, help="folder holding corpora/ (default ../shared)")
     args = parser.parse_args(argv)
     shared = args.shared or default_shared_dir(REPO_ROOT)
-    if args.sample:
+    sample = REPO_ROOT / SAMPLE_NAME
+    if args.sample or (not args.score and not sample.exists()):
         return make_sample(REPO_ROOT, shared, args.force)
+    unjudged = sum(1 for row in read_jsonl(sample) if not is_judged(row))
+    if unjudged:
+        print(f"{unjudged} rows of {sample} are not judged yet", file=sys.stderr)
+        return 1
     result = evaluate(REPO_ROOT, shared)
     out = REPO_ROOT / RESULTS_NAME
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -158,8 +158,8 @@ def _count(db: Path) -> int:
 def _assert_consistent(db: Path) -> None:
     with sqlite3.connect(db) as connection:
         counts = connection.execute(
-            "SELECT d.id, count(p.rowid) FROM documents d LEFT JOIN paragraphs p ON p.doc = d.rowid "
-            "GROUP BY d.rowid"
+            "SELECT d.id, count(p.rowid) FROM documents d "
+            "LEFT JOIN paragraphs p ON p.doc = d.rowid GROUP BY d.rowid"
         ).fetchall()
         assert all(n == 22 for _, n in counts), "a document was stored partly"
         ids = [doc_id for doc_id, _ in counts]
