@@ -1,0 +1,129 @@
+"""Run every benchmark and rewrite docs/benchmarks.md with the figures of this run.
+
+Results of earlier runs are deleted first, and the page is written only from what
+this run measured; when a benchmark fails, the page is left as it was. Without the
+corpus every benchmark skips and the page is not touched.
+
+    python bench/run_all.py [--quick] [--profile]
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import bench_ingest
+import bench_memory
+import bench_search
+from _common import (
+    REPO,
+    RESULTS,
+    corpus_path,
+    load_result,
+    log,
+    machine,
+    markdown_table,
+    now_iso,
+    shared_dir,
+    verdict,
+)
+
+BENCH = Path(__file__).resolve().parent
+DOCS = REPO / "docs" / "benchmarks.md"
+COMMAND = "python bench/run_all.py"
+
+Renderer = Callable[[dict[str, Any]], str]
+Goals = Callable[[dict[str, Any]], list[tuple[str, str, str, bool]]]
+BENCHMARKS: tuple[tuple[str, str, Renderer, Goals], ...] = (
+    (bench_ingest.NAME, "bench_ingest.py", bench_ingest.render, bench_ingest.goals),
+    (bench_search.NAME, "bench_search.py", bench_search.render, bench_search.goals),
+    (bench_memory.NAME, "bench_memory.py", bench_memory.render, bench_memory.goals),
+)
+
+
+def run(script: str, extra: list[str]) -> None:
+    command = [sys.executable, str(BENCH / script), *extra]
+    log(f"$ {' '.join(command[1:])}")
+    start = time.perf_counter()
+    subprocess.run(command, cwd=REPO, check=True)
+    log(f"{script}: {time.perf_counter() - start:.0f} s")
+
+
+def arguments(script: str, quick: bool, profile: bool) -> list[str]:
+    extra: list[str] = []
+    if quick:
+        extra += {
+            "bench_ingest.py": ["--runs", "3"],
+            "bench_search.py": ["--copies", "1", "5", "--rounds", "5"],
+            "bench_memory.py": ["--copies", "1", "5"],
+        }[script]
+    if profile and script != "bench_memory.py":
+        extra.append("--profile")
+    return extra
+
+
+def header(started: str, quick: bool) -> str:
+    facts = machine()
+    command = COMMAND + (" --quick" if quick else "")
+    return (
+        "# Benchmarks\n\n"
+        f"Written by `{command}` on {started} (UTC); every figure below was measured in "
+        "that run. Each benchmark compares onrecord with a bare SQLite FTS5 baseline in "
+        "the same run, and the goals are set on the ratio. The machines are shared and "
+        "noisy: runs are repeated and medians or percentiles reported.\n\n"
+        f"- Machine: {facts['nproc']} CPUs ({facts['cpu']}), {facts['platform']}\n"
+        f"- Python {facts['python']}, SQLite {facts['sqlite']}, onrecord {facts['onrecord']} "
+        f"at commit {facts['commit']}\n"
+        f"- Corpus: `kremlin_en_dev.jsonl` from `{shared_dir()}` "
+        "(N× copies built by `bench/make_corpus.py`)\n"
+        f"- Reproduce: `{command}` from the repository root "
+        "(or one benchmark: `python bench/bench_<name>.py --help`)\n"
+    )
+
+
+def summary(results: dict[str, dict[str, Any]]) -> str:
+    rows = [
+        [benchmark, goal, measured, verdict(met)]
+        for name, _, _, goals in BENCHMARKS
+        for benchmark, goal, measured, met in goals(results[name])
+    ]
+    return "## Summary\n\n" + markdown_table(["benchmark", "goal", "measured", ""], rows) + "\n"
+
+
+def write_page(started: str, quick: bool) -> None:
+    results: dict[str, dict[str, Any]] = {}
+    for name, script, _, _ in BENCHMARKS:
+        result = load_result(name)
+        if result is None:
+            raise SystemExit(f"{script} wrote no result; docs/benchmarks.md left as it was")
+        results[name] = result
+    sections = [header(started, quick), summary(results)]
+    sections += [render(results[name]) for name, _, render, _ in BENCHMARKS]
+    DOCS.parent.mkdir(parents=True, exist_ok=True)
+    DOCS.write_text("\n".join(sections), encoding="utf-8")
+    log(f"wrote {DOCS}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="fewer runs, 5× instead of 20×")
+    parser.add_argument("--profile", action="store_true", help="cProfile files in bench/.work/")
+    args = parser.parse_args()
+    if corpus_path() is None:
+        print(f"run_all: skipped: no corpus under {shared_dir()}; docs/benchmarks.md unchanged")
+        return
+    started = now_iso()
+    shutil.rmtree(RESULTS, ignore_errors=True)
+    for _, script, _, _ in BENCHMARKS:
+        run(script, arguments(script, args.quick, args.profile))
+    write_page(started, args.quick)
+
+
+if __name__ == "__main__":
+    main()
