@@ -78,7 +78,7 @@ def count_documents(corpus: Path) -> int:
 def summarise(corpus: Path, seconds: dict[str, list[float]]) -> dict[str, Any]:
     documents = count_documents(corpus)
     megabytes = corpus.stat().st_size / 1e6
-    variants = {}
+    variants: dict[str, dict[str, Any]] = {}
     for variant, runs in seconds.items():
         middle = median(runs)
         variants[variant] = {

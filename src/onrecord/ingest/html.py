@@ -14,6 +14,7 @@ collapsed, non-breaking spaces kept, ``<br>`` as a single newline.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,6 +33,7 @@ _SKIP_TAGS = frozenset(
 )
 _IGNORED_CLASSES = frozenset({"masha-ignore", "hidden-copy"})
 _BOLD_TAGS = frozenset({"b", "strong"})
+_NOTE_THEN_COLON = re.compile(r"\s*(?:\([^()]{1,80}\)\s*)?:")
 _LAYOUT_SPACE = re.compile(r"[ \t\r\n\f\v]+")
 
 
@@ -57,7 +59,10 @@ class _TextBuilder:
         position = 0
         for paragraph, label_length in zip(self.paragraphs, self.labels, strict=True):
             if label_length:
-                hints.append(LabelHint(position, position + label_length))
+                # The hint starts where the paragraph's words do (after any NBSP),
+                # which is where the parser's paragraph span starts.
+                indent = len(paragraph) - len(paragraph.lstrip())
+                hints.append(LabelHint(position + indent, position + label_length))
             position += len(paragraph) + 2
         return "\n\n".join(self.paragraphs), tuple(hints)
 
@@ -170,54 +175,48 @@ def _collect_blocks(node: LexborNode, builder: _TextBuilder) -> None:
 
 def _block_text(node: LexborNode) -> tuple[str, int | None]:
     """The text of a block and the length of its opening bold label, if any."""
+    leaves = list(_leaves(node, bold=False))
     parts: list[str] = []
-    label_length: int | None = None
-    bold_prefix = True  # still inside the run of bold elements that opens the block
-    for child in node.iter(include_text=True):
-        if child.tag == "-text":
-            piece = _collapse(child.text_content or "")
-            if bold_prefix and piece.strip():
-                bold_prefix = False
-                label_length = _label_after_bold(parts, piece)
-            parts.append(piece)
-        elif _ignored(child):
-            continue
-        elif child.tag == "br":
-            parts.append("\n")
-        else:
-            piece = _inline_text(child)
-            if bold_prefix and child.tag not in _BOLD_TAGS and piece.strip():
-                bold_prefix = False
-                label_length = _label_after_bold(parts, piece)
-            parts.append(piece)
-    if bold_prefix:
-        label_length = None  # a paragraph that is all bold is a heading, not a label
+    bold_end: int | None = None  # where the bold words that open the block end
+    for index, (piece, bold) in enumerate(leaves):
+        if bold_end is None and not bold and piece.strip() and not _slipped_initial(leaves, index):
+            bold_end = len("".join(parts))
+        parts.append(piece)
     text = "".join(parts)
+    # A paragraph that is all bold is a heading, not a label.
+    label_length = _label_length(text, bold_end) if bold_end else None
     return re.sub(r" *\n *", "\n", text), label_length
 
 
-def _label_after_bold(bold_parts: list[str], following: str) -> int | None:
-    """Length of the label when the bold run (plus a following colon) ends in ':'."""
-    bold = "".join(bold_parts)
+def _slipped_initial(leaves: list[tuple[str, bool]], index: int) -> bool:
+    """``<p>V<b>ladimir Putin:</b>``: the first letter of a bold label left out of the bold."""
+    piece = leaves[index][0]
+    following = leaves[index + 1] if index + 1 < len(leaves) else ("", False)
+    starts_word = following[0][:1].isalpha()
+    return index == 0 and len(piece) == 1 and piece.isupper() and following[1] and starts_word
+
+
+def _leaves(node: LexborNode, bold: bool) -> Iterator[tuple[str, bool]]:
+    """The visible text of ``node`` piece by piece, each with whether it is bold."""
+    for child in node.iter(include_text=True):
+        if child.tag == "-text":
+            yield _collapse(child.text_content or ""), bold
+        elif child.tag == "br":
+            yield "\n", bold
+        elif not _ignored(child):
+            yield from _leaves(child, bold or child.tag in _BOLD_TAGS)
+
+
+def _label_length(text: str, bold_end: int) -> int | None:
+    """Length of the label when the bold run (plus a note and a colon) ends in ':'."""
+    bold = text[:bold_end]
     if not bold.strip():
         return None
     if bold.rstrip().endswith(":"):
         return len(bold.rstrip())
-    if following.lstrip(" ").startswith(":"):
-        return len(bold) + following.index(":") + 1
-    return None
-
-
-def _inline_text(node: LexborNode) -> str:
-    pieces: list[str] = []
-    for child in node.iter(include_text=True):
-        if child.tag == "-text":
-            pieces.append(_collapse(child.text_content or ""))
-        elif child.tag == "br":
-            pieces.append("\n")
-        elif not _ignored(child):
-            pieces.append(_inline_text(child))
-    return "".join(pieces)
+    note = _NOTE_THEN_COLON.match(text, bold_end)
+    # "<b>Name </b>(<i>retranslated</i>):" or "<b>Name</b>:"
+    return note.end() if note is not None else None
 
 
 def _ignored(node: LexborNode) -> bool:

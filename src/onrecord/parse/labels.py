@@ -16,6 +16,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from onrecord.parse.names import (
+    TITLE_WORDS,
+    is_name_token,
+    name_tail,
+    opens_a_sentence,
+    role_reads_as_sentence,
+)
 from onrecord.parse.text import squash_spaces
 
 __all__ = ["LabelCandidate", "LabelShape", "find_label_candidate", "judge_label"]
@@ -27,7 +34,7 @@ _CANDIDATE = re.compile(r"[^\n:]{1,320}?(?=:(?:[\s\u00a0]|$))")
 # US briefing transcripts print the questioner as a bare "Q" with a tab or spaces.
 _BARE_Q = re.compile(r"Q(?=\t| {2,}|\u00a0)")
 
-_PARENTHETICAL = re.compile(r"\s*[(\[]([^()\[\]]{1,80})[)\]]\s*$")
+_PARENTHETICAL = re.compile(r"\s*[(\[]([^()\[\]]{1,200})[)\]]\s*$")
 # Notes about the act of speaking, not about who speaks.
 _SPEECH_NOTE = re.compile(
     r"translat|interpret|retransl|via |by video|speaking|in russian|in english|"
@@ -59,6 +66,12 @@ GENERIC_VOICES: dict[str, str] = {
     "host": "moderator",
     "presenter": "moderator",
     "unidentified speaker": "unidentified",
+    "operator": "operator",
+    "call centre operator": "operator",
+    "call center operator": "operator",
+    "response from the hall": "voice",
+    "question from the audience": "question",
+    "question from the floor": "question",
     "speaker": "unidentified",
     "вопрос": "question",
     "вопросы": "question",
@@ -77,55 +90,14 @@ GENERIC_VOICES: dict[str, str] = {
     "участница": "participant",
 }
 
-# Lower-case words that may sit inside a role ("Minister of Defence of the ...").
-_CONNECTORS = frozenset(
-    """
-    of the and for on in to at a an with under & - de da di del der des du la le van von bin ibn
-    al el y e и по при в во на для из с со к ко
-    """.split()
-)
-# Words that give a sentence away: pronouns, auxiliaries, verbs of saying.
-_SENTENCE_WORDS = frozenset(
-    """
-    i we you he she it they me us him them my our your his her its their this that these those
-    there here is are was were be been being am have has had do does did will would shall should
-    can could may might must said say says tell told asked ask note noted repeat like want think
-    know mean believe hope see quote wrote added stated declared follows following example what
-    why how who when where which whom whose if then because so but or not no yes also just only
-    very really я мы вы ты он она оно они мне нам вам его ее её их это этот эта эти тот та те
-    там здесь что как где когда почему кто если то не ни же бы ли уже еще ещё тоже также только
-    есть был была было были будет говорит говорил сказал сказала хочу хотел повторю повторяю
-    """.split()
-)
-# Capitalised words that open sentences, never labels.
-_SENTENCE_OPENERS = _SENTENCE_WORDS | frozenset(
-    """
-    and as now today yesterday tomorrow thus therefore however finally first firstly second
-    secondly third thirdly next last let well thank thanks dear friends colleagues ladies
-    gentlemen one two three four five for in on at to with from after before during by about
-    unfortunately fortunately clearly obviously indeed of all some many most every each а и но
-    или ну вот теперь сегодня поэтому итак наконец во-первых во-вторых в на по для из уважаемые
-    уважаемый друзья коллеги
-    """.split()
-)
 _MEDIA_WORDS = frozenset(
-    """
-    телекомпания телеканал агентство газета журнал радиостанция радио информагентство издание
-    newspaper agency channel radio magazine
-    """.split()
+    "телекомпания телеканал агентство газета журнал радиостанция радио информагентство "
+    "издание newspaper agency channel radio magazine".split()
 )
 _HONORIFICS = frozenset(
-    """
-    mr mr. mrs mrs. ms ms. dr dr. sir sen. rep. gov. gen. amb. adm. lt. col. capt. prof. st. jr.
-    sr. hon.
-    """.split()
+    "mr mr. mrs mrs. ms ms. dr dr. sir sen. rep. gov. gen. amb. adm. lt. col. capt. prof. st. jr. "
+    "sr. hon.".split()
 )
-
-_NAME_PARTICLES = frozenset(
-    "de da di del della der den des du dos la le van von ter ten bin ibn al el ul abu".split()
-)
-# "el-Sisi", "al-Assad", "bin-Salman": a lower-case particle joined to the name.
-_JOINED_PARTICLE = re.compile(r"^(?:al|el|ul|bin|ibn|abu|d)[-'’]\w")
 _LEADING_PARENTHETICAL = re.compile(r"^[(\[][^()\[\]]{1,60}[)\]]\s+(?=\S)")
 _INNER_PARENTHETICAL = re.compile(r"\s*\([^()]*\)")
 # Titles that US transcripts print before an all-caps name.
@@ -133,16 +105,20 @@ _CAPS_TITLES = frozenset(
     "mr mrs ms dr sen senator rep gov governor amb ambassador gen general secretary president "
     "vice speaker leader chairman chairwoman admiral judge justice".split()
 )
-# Words that name an office, never a person: they open a role, not a name.
-_TITLE_WORDS = frozenset(
-    """
-    president vice prime minister deputy first spokesperson spokesman spokeswoman secretary
-    chairman chairwoman chair governor mayor senator ambassador envoy director head chief ceo
-    general admiral colonel adviser advisor aide press speaker chancellor king queen prince
-    princess emperor sheikh emir sultan premier commissioner representative patriarch
-    metropolitan bishop rector professor judge justice mr mrs ms dr sir lord lady acting foreign
-    defence defense finance interior economy health
-    """.split()
+_CAPS_CONNECTORS = {"OF": "of", "THE": "the", "AND": "and", "FOR": "for", "TO": "to", "ON": "on",
+                    "IN": "in", "AT": "at"}  # fmt: skip
+# "Question from Izhevsk", "Вопрос из зала": a generic voice with where it came from.
+_GENERIC_FROM = re.compile(
+    r"^(?P<voice>question|remark|reply|response|comment|voice|вопрос|реплика|голос)"
+    r"\s+(?P<origin>(?:from|из|с)\s.+)$",
+    re.IGNORECASE,
+)
+# Monarchs and clergy: "King Abdullah II of Jordan", "Patriarch Kirill of Moscow and All Russia".
+_MONARCH = re.compile(
+    r"^(?P<title>(?:(?:Crown|Grand)\s)?(?:King|Queen|Emir|Sultan|Sheikh|Prince|Princess|"
+    r"Patriarch|Pope|Metropolitan|Archbishop|Mufti|Catholicos|Ayatollah))\s+"
+    r"(?P<name>[A-Z][\w'’-]+(?:\s+(?:[IVX]{1,4}|bin|ibn|Al|al|[A-Z][\w'’-]+)){0,4}?)"
+    r"(?:\s+of\s+(?P<place>[A-Z].*))?$"
 )
 _MAX_LABEL_CHARS = 300
 _MAX_LABEL_WORDS = 45
@@ -218,25 +194,37 @@ def judge_label(printed: str) -> LabelShape | None:
         core = core[: parenthetical.start()].strip()
     if not core or len(core) > _MAX_LABEL_CHARS or len(core.split()) > _MAX_LABEL_WORDS:
         return None
-    generic = GENERIC_VOICES.get(core.casefold())
+    generic = _generic_shape(core)
     if generic is not None:
-        return _with_note(LabelShape(core, None, None, generic, True), note)
+        return _with_note(generic, note)
     if _reads_as_sentences(core):
         return None
     shape = (
         _all_caps_shape(core)
         or _initials_shape(core)
         or _outlet_shape(core)
-        or _name_first_shape(core)
-        or _role_then_name_shape(core)
+        or _monarch_shape(core)
+        or _person_shape(core)
     )
     return None if shape is None else _with_note(shape, note)
+
+
+def _generic_shape(core: str) -> LabelShape | None:
+    generic = GENERIC_VOICES.get(core.casefold())
+    if generic is not None:
+        return LabelShape(core, None, None, generic, True)
+    extended = _GENERIC_FROM.match(core)
+    if extended is not None:
+        voice = GENERIC_VOICES[extended.group("voice").casefold()]
+        return LabelShape(extended.group("voice"), extended.group("origin"), None, voice, True)
+    return None
 
 
 def _with_note(shape: LabelShape, note: str | None) -> LabelShape:
     if note is None:
         return shape
-    if _SPEECH_NOTE.search(note):
+    if _SPEECH_NOTE.search(note) or len(note) > 80:
+        # "(retranslated)", "(answering Lyudmila Babushkina, …)": about the speaking.
         return LabelShape(shape.name, shape.role, note, shape.generic, shape.strong)
     # "(ведущая «Первого канала»)", "(CNN)": a parenthetical that says who they are.
     role = note if shape.role is None else f"{shape.role} ({note})"
@@ -271,9 +259,15 @@ def _all_caps_shape(core: str) -> LabelShape | None:
     if role and not _ALL_CAPS.match(role.replace(",", "")):
         return None
     tokens = name.split()
-    titles: list[str] = []
-    while len(tokens) > 1 and tokens[0].rstrip(".").casefold() in _CAPS_TITLES:
-        titles.append(tokens.pop(0))
+    if any(t in _CAPS_CONNECTORS for t in tokens):
+        # "GOVERNOR OF CALIFORNIA ARNOLD SCHWARZENEGGER": split like a mixed-case label.
+        cased = [_CAPS_CONNECTORS.get(t) or t.capitalize() for t in tokens]
+        size = len(name_tail(cased)) or 2
+        titles, tokens = tokens[:-size], tokens[-size:]
+    else:
+        titles = []
+        while len(tokens) > 1 and tokens[0].rstrip(".").casefold() in _CAPS_TITLES:
+            titles.append(tokens.pop(0))
     roles = [part for part in (" ".join(titles), role) if part]
     return LabelShape(" ".join(tokens), ", ".join(roles) or None, None, None, True)
 
@@ -289,7 +283,7 @@ def _initials_shape(core: str) -> LabelShape | None:
     if not _INITIALS_SURNAME.match(tail):
         return None
     role_tokens = tokens[:-1]
-    if role_tokens and not _role_ok(role_tokens):
+    if role_tokens and role_reads_as_sentence(role_tokens):
         return None
     role = " ".join(role_tokens) or None
     return LabelShape(tail, role, None, None, True)
@@ -303,88 +297,61 @@ def _outlet_shape(core: str) -> LabelShape | None:
         first in _MEDIA_WORDS and len(tokens) <= 4 and tokens[0][0].isupper()
     ):
         return LabelShape(core, None, None, None, True)
-    if any(t.startswith("«") for t in tokens) and len(tokens) <= 3 and first in _MEDIA_WORDS:
-        return LabelShape(core, None, None, None, True)
     return None
+
+
+def _monarch_shape(core: str) -> LabelShape | None:
+    match = _MONARCH.match(core)
+    if match is None:
+        return None
+    place = match.group("place")
+    role = match.group("title") + (f" of {place}" if place else "")
+    return LabelShape(match.group("name"), role, None, None, True)
+
+
+def _person_shape(core: str) -> LabelShape | None:
+    """``President of Russia Vladimir Putin`` or ``Yury Kulinkov, ship fitter``.
+
+    With a comma, the office before the name wins when a title stands just
+    before the name (``Civil Defence, Emergencies … Minister Vladimir
+    Puchkov``); otherwise a name before the comma is the speaker.
+    """
+    role_then_name = _role_then_name_shape(core)
+    if "," not in core:
+        return role_then_name
+    if role_then_name is not None and role_then_name.role is not None:
+        last_role_word = role_then_name.role.split()[-1]
+        if last_role_word.casefold().strip(",") in TITLE_WORDS:
+            return role_then_name
+    return _name_first_shape(core) or role_then_name
 
 
 def _name_first_shape(core: str) -> LabelShape | None:
     """``Yury Kulinkov, ship fitter``: a name, a comma, then who they are."""
-    if "," not in core:
-        return None
     name, _, role = core.partition(",")
     name_tokens = name.split()
-    if not 2 <= len(name_tokens) <= 3 or not all(_is_name_token(t) for t in name_tokens):
+    if not 2 <= len(name_tokens) <= 3 or not all(is_name_token(t) for t in name_tokens):
         return None
-    if name_tokens[0].casefold() in _SENTENCE_OPENERS:
+    if opens_a_sentence(name_tokens) or any(t.casefold() in TITLE_WORDS for t in name_tokens):
         return None
     role_tokens = role.replace(",", " ").split()
-    if any(t.casefold().strip("«»\"'") in _SENTENCE_WORDS for t in role_tokens):
+    if role_reads_as_sentence(role_tokens):
         return None
-    return LabelShape(name.strip(), role.strip() or None, None, None, False)
+    described = sum(t.islower() for t in role_tokens) >= 2
+    official = any(t.casefold() in TITLE_WORDS or t == "of" for t in role_tokens)
+    return LabelShape(name.strip(), role.strip() or None, None, None, described or official)
 
 
 def _role_then_name_shape(core: str) -> LabelShape | None:
-    """``President of Russia Vladimir Putin``, ``Dmitry Peskov``, ``Minister X Y``."""
     tokens = core.split()
-    tail = _name_tail(tokens)
+    if opens_a_sentence(tokens):
+        return None
+    tail = name_tail(tokens)
     if not tail:
         return None
     role_tokens = tokens[: len(tokens) - len(tail)]
-    if tokens[0].casefold() in _SENTENCE_OPENERS and tokens[0].casefold() not in _HONORIFICS:
-        return None
-    if role_tokens and not _role_ok(role_tokens):
+    if role_reads_as_sentence(role_tokens):
         return None
     name = " ".join(tail)
     role = " ".join(role_tokens) or None
     return LabelShape(name, role, None, None, len(tail) >= 2)
-
-
-def _name_tail(tokens: list[str]) -> list[str]:
-    """The personal name that ends a label: given name, particles, surname.
-
-    ``Alexander Van der Bellen``, ``Abdel Fattah el-Sisi``, ``Adnan Z. Amin``;
-    a label that is nothing but two or three name tokens is all name
-    (``Recep Tayyip Erdogan``).
-    """
-    if not tokens or not _is_name_token(tokens[-1]):
-        return []
-    if len(tokens) <= 3 and all(_is_name_token(t) or _is_particle(t) for t in tokens):
-        while len(tokens) > 1 and tokens[0].casefold() in _TITLE_WORDS:
-            tokens = tokens[1:]  # "Spokesperson Anna Example", "Minister Sergei Lavrov"
-        return tokens if _is_name_token(tokens[0]) else []
-    position = len(tokens) - 1  # the surname
-    while position > 0 and _is_particle(tokens[position - 1]):
-        position -= 1
-    if position > 0 and _INITIALS.fullmatch(tokens[position - 1]):
-        position -= 1  # a middle initial
-    if position > 0 and _is_name_token(tokens[position - 1]):
-        position -= 1  # the given name
-    return tokens[position:]
-
-
-def _is_particle(token: str) -> bool:
-    return token.casefold() in _NAME_PARTICLES
-
-
-def _is_name_token(token: str) -> bool:
-    """A capitalised word (any script), a joined particle form, or an initial."""
-    if token.casefold() in _SENTENCE_OPENERS:
-        return False
-    if _INITIALS.fullmatch(token):
-        return token[0].isupper()
-    if _JOINED_PARTICLE.match(token):
-        return True
-    first = token[0]
-    return first.isupper() and all(c.isalpha() or c in "-'’`." for c in token)
-
-
-def _role_ok(role_tokens: list[str]) -> bool:
-    """A role is capitalised words and connectors, with no sign of a sentence."""
-    for token in role_tokens:
-        bare = token.strip(",«»\"'()").casefold()
-        if not bare:
-            continue
-        if bare in _SENTENCE_WORDS:
-            return False
-    return True

@@ -32,6 +32,7 @@ from onrecord.parse.metadata import (
     normalise_date,
     read_header,
 )
+from onrecord.parse.names import is_name_token, opens_a_sentence
 from onrecord.parse.speakers import ResolvedSpeaker, SpeakerDirectory
 from onrecord.parse.text import paragraph_spans, squash_spaces
 
@@ -42,6 +43,7 @@ PARSER_NAME = "onrecord.parse"
 # then re-parsed on the next ingest instead of being reported unchanged.
 PARSER_VERSION = "1.0.0"
 
+_QUOTE_MARKS = "“\"«„‘'"
 _SEPARATOR = re.compile(r"^\*(?:[\s\u00a0]*\*){2,}$")
 _OMISSION = re.compile(r"^[<\[(]?\s*(?:…|\.\.\.)\s*[>\])]?$")
 # A stage direction: the whole paragraph in brackets, one level of nesting
@@ -186,7 +188,7 @@ def _classify(
         if _OMISSION.match(chunk) or _BRACKETED.match(chunk):
             blocks.append(_Block(start, end, TurnKind.NARRATION))
             continue
-        shape = _accepted_shape(candidate, raw, directory, seen, repeated)
+        shape = _accepted_shape(text, end, candidate, raw, directory, seen, repeated)
         if candidate is not None and shape is not None:
             speaker = directory.resolve(shape, candidate.printed, doc_id, seen)
             current = _Block(
@@ -257,6 +259,8 @@ def _label_candidates(
 
 
 def _accepted_shape(
+    text: str,
+    end: int,
     candidate: LabelCandidate | None,
     raw: RawDocument,
     directory: SpeakerDirectory,
@@ -271,10 +275,31 @@ def _accepted_shape(
         return shape or LabelShape(squash_spaces(candidate.printed), None, None, None, True)
     if shape is None:
         return None
-    if shape.strong or shape.generic or directory.knows(shape.name, seen):
+    if shape.strong or shape.generic:
+        return shape
+    # A doubtful shape (one word, a name without a given name) needs evidence.
+    if _content_denies_a_label(text, candidate, end):
+        return None
+    if directory.knows(shape.name, seen):
         return shape
     # A one-word label is believable when the document repeats it.
     return shape if repeated[squash_spaces(candidate.printed)] >= 2 else None
+
+
+def _content_denies_a_label(text: str, candidate: LabelCandidate, end: int) -> bool:
+    """What follows the colon shows the text before it was no speaker.
+
+    ``Interior Minister: Vladimir Kolokoltsev.`` is a list entry (a name
+    after the colon, nothing said); ``France: “We will never …”`` quotes
+    what a country said inside someone's speech.
+    """
+    content = text[candidate.content_start : end].strip()
+    if content[:1] in _QUOTE_MARKS:
+        return True
+    words = content.rstrip(".").split()
+    if not 2 <= len(words) <= 5 or content[-1:] in "?!…":
+        return False
+    return all(is_name_token(w.rstrip(",")) for w in words) and not opens_a_sentence(words)
 
 
 def _assemble(blocks: list[_Block], doc_id: str) -> tuple[list[Turn], list[Paragraph]]:

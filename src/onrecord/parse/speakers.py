@@ -37,11 +37,12 @@ _TRANSLIT = str.maketrans(
 _LOOKALIKES = str.maketrans("ABCEHKMOPTXaceopxy", "АВСЕНКМОРТХасеорху")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _NON_SLUG = re.compile(r"[^a-z0-9]+")
+_GLUED_NAMES = re.compile(r"([a-zа-яё]{2,})([A-ZА-ЯЁ][a-zа-яё]{2,})")
 
 
 def slugify(name: str) -> str:
     """A stable ASCII id for a name: ``Vladimir Putin`` → ``vladimir-putin``."""
-    folded = fold_for_matching(name).translate(_TRANSLIT)
+    folded = fold_for_matching(_GLUED_NAMES.sub(r"\1 \2", name)).translate(_TRANSLIT)
     slug = _NON_SLUG.sub("-", folded).strip("-")
     return slug or "speaker-" + hashlib.sha1(name.encode()).hexdigest()[:8]
 
@@ -51,6 +52,8 @@ def name_key(name: str) -> str:
     squashed = squash_spaces(name)
     if _CYRILLIC.search(squashed):
         squashed = squashed.translate(_LOOKALIKES)
+    # "VladimirPutin", a published typo, is "Vladimir Putin".
+    squashed = _GLUED_NAMES.sub(r"\1 \2", squashed)
     key = fold_for_matching(squashed)
     # "В. В. Путин" and "В.В.Путин" are the same label.
     return re.sub(r"\.\s+", ".", key)
