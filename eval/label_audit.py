@@ -4,6 +4,16 @@ Run as ``python eval/label_audit.py --sample`` to draw the sample, or ``python
 eval/label_audit.py`` (``--score``) to score it once every row is judged. Corpora come from
 ``$ONRECORD_SHARED`` or ``<repo root>/../shared``; nothing there is written.
 
+Rounds: ``--round N`` (default 1) selects an independent sample. Once the parser has been
+fixed on what a round found, that round no longer measures it, so a new round is drawn with
+the parser of the day: round 1 is ``eval/gold/label_audit_sample.jsonl`` (results
+``eval/results/label_audit.json``), round N > 1 is ``eval/gold/label_audit_sample_N.jsonl``
+(results ``eval/results/label_audit_N.json``). Each round has its own fixed seed
+(``round_seed``), and round N's draw leaves out every (document, paragraph start) already in
+rounds 1 .. N-1, so its rows are new; its strata are the remaining paragraphs, so its
+re-weighted figures are for the population minus the earlier rounds' rows (each row also
+records ``stratum_excluded``, how many of its stratum were left out).
+
 Population: every paragraph (the text split on blank lines, as ``paragraph_spans`` does) of
 the Kremlin English documents *except* the 60 tuning pages kept as raw HTML, and of all the
 Kremlin Russian documents, that opens with a label candidate (``find_label_candidate``).
@@ -62,12 +72,14 @@ from onrecord.parse.text import paragraph_spans
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_NAME = Path("eval/gold/label_audit_sample.jsonl")
 RESULTS_NAME = Path("eval/results/label_audit.json")
+GOLD_DIR = SAMPLE_NAME.parent
+RESULTS_DIR = RESULTS_NAME.parent
 CORPORA = {
     "en": Path("corpora/kremlin_en/kremlin_en_dev.jsonl"),
     "ru": Path("corpora/kremlin_ru/kremlin_ru_dev.jsonl"),
 }
 TUNING_HTML = Path("corpora/kremlin_en_html")
-SEED = 20250611
+SEED = 20250611  # round 1; later rounds: ``round_seed``
 QUOTAS = {"en-accepted": 200, "en-rejected": 100, "ru-accepted": 100, "ru-rejected": 60}
 HEAD_CHARS = 160
 TOP_SPEAKERS = 15
@@ -105,6 +117,46 @@ class Candidate:
     @property
     def key(self) -> tuple[str, int]:
         return (self.doc_id, self.start)
+
+
+# ----------------------------------------------------------------------------- rounds
+
+
+def _check_round(number: int) -> None:
+    if number < 1:
+        raise ValueError(f"audit rounds are numbered from 1, not {number}")
+
+
+def sample_name(number: int = 1) -> Path:
+    """The judged sample of round ``number``, relative to the repository root."""
+    _check_round(number)
+    return SAMPLE_NAME if number == 1 else GOLD_DIR / f"{SAMPLE_NAME.stem}_{number}.jsonl"
+
+
+def results_name(number: int = 1) -> Path:
+    """Where the scores of round ``number`` are written, relative to the repository root."""
+    _check_round(number)
+    return RESULTS_NAME if number == 1 else RESULTS_DIR / f"{RESULTS_NAME.stem}_{number}.json"
+
+
+def round_seed(number: int = 1) -> int:
+    """The fixed seed of round ``number``: ``SEED`` for round 1, a different one after."""
+    _check_round(number)
+    return SEED if number == 1 else SEED + 7919 * (number - 1)
+
+
+def earlier_keys(repo_root: Path, number: int) -> frozenset[tuple[str, int]]:
+    """(doc id, paragraph start) of every row of rounds 1 .. ``number`` - 1.
+
+    Raises ``FileNotFoundError`` if an earlier round has not been drawn.
+    """
+    keys: set[tuple[str, int]] = set()
+    for earlier in range(1, number):
+        path = repo_root / sample_name(earlier)
+        if not path.exists():
+            raise FileNotFoundError(f"round {earlier} ({path}) must be drawn before round {number}")
+        keys.update((row["doc_id"], int(row["start"])) for row in read_jsonl(path))
+    return frozenset(keys)
 
 
 # ----------------------------------------------------------------------------- reading
@@ -176,14 +228,28 @@ def all_candidates(shared: Path) -> list[Candidate]:
 # ----------------------------------------------------------------------------- sampling
 
 
-def draw_sample(candidates: Sequence[Candidate], seed: int = SEED) -> list[dict[str, Any]]:
-    """Rows for a stratified random sample, in corpus order, judgement fields empty."""
+def draw_sample(
+    candidates: Sequence[Candidate],
+    seed: int = SEED,
+    exclude: frozenset[tuple[str, int]] = frozenset(),
+) -> list[dict[str, Any]]:
+    """Rows for a stratified random sample, in corpus order, judgement fields empty.
+
+    Candidates whose key is in ``exclude`` (earlier rounds) are not part of the population;
+    with an exclusion, each row says how many of its stratum were left out.
+    """
     rng = random.Random(seed)
     rows: list[dict[str, Any]] = []
     for stratum, quota in QUOTAS.items():
-        members = sorted((c for c in candidates if c.stratum == stratum), key=_order)
+        everyone = [c for c in candidates if c.stratum == stratum]
+        members = sorted((c for c in everyone if c.key not in exclude), key=_order)
         chosen = rng.sample(members, min(quota, len(members)))
-        rows.extend(_sample_row(c, len(members), len(chosen)) for c in chosen)
+        left_out = len(everyone) - len(members)
+        for candidate in chosen:
+            row = _sample_row(candidate, len(members), len(chosen))
+            if exclude:
+                row["stratum_excluded"] = left_out
+            rows.append(row)
     rows.sort(key=lambda row: (row["language"], _doc_number(row["doc_id"]), row["start"]))
     return rows
 
@@ -296,8 +362,10 @@ def stratum_figures(rows: Sequence[Mapping[str, Any]], decisions: Sequence[Decis
         size, sampled = picked[0][0]["stratum_size"], picked[0][0]["stratum_sampled"]
         labels = sum(1 for r, _ in picked if r["is_label"])
         agree = sum(1 for r, d in picked if r["is_label"] == d.accepted)
+        excluded = picked[0][0].get("stratum_excluded")
         out[stratum] = {
             "population": size,
+            **({} if excluded is None else {"excluded_earlier_rounds": excluded}),
             "sampled": sampled,
             "sampling_rate": ratio(sampled, size),
             "judged_labels": labels,
@@ -531,10 +599,14 @@ def _git(repo_root: Path, *args: str) -> str:
     return done.stdout
 
 
-def evaluate(repo_root: Path = REPO_ROOT, shared: Path | None = None) -> dict[str, Any]:
-    """Score the judged sample with the current parser; raises if a row is not judged."""
+def evaluate(
+    repo_root: Path = REPO_ROOT, shared: Path | None = None, round: int = 1
+) -> dict[str, Any]:
+    """Score round ``round``'s judged sample with the current parser; raises if a row is
+    not judged."""
     shared = shared or default_shared_dir(repo_root)
-    rows = read_jsonl(repo_root / SAMPLE_NAME)
+    path = repo_root / sample_name(round)
+    rows = read_jsonl(path)
     unjudged = [f"{r['doc_id']}@{r['start']}" for r in rows if not is_judged(r)]
     if unjudged:
         raise ValueError(f"{len(unjudged)} sample rows are not judged, e.g. {unjudged[:5]}")
@@ -542,19 +614,27 @@ def evaluate(repo_root: Path = REPO_ROOT, shared: Path | None = None) -> dict[st
     result = score_rows(rows, decisions)
     result["documents_changed_since_sampling"] = changed
     result["parser"] = parser_state(repo_root)
-    result["seed"] = SEED
+    if round != 1:
+        result["round"] = round
+        result["sample"] = sample_name(round).as_posix()
+    result["seed"] = round_seed(round)
     result["quotas"] = QUOTAS
-    result["sample_sha256"] = sha256_text((repo_root / SAMPLE_NAME).read_text(encoding="utf-8"))
+    result["sample_sha256"] = sha256_text(path.read_text(encoding="utf-8"))
     result["corpus"] = speaker_overview(shared)
     return result
 
 
-def make_sample(repo_root: Path, shared: Path, force: bool) -> int:
-    path = repo_root / SAMPLE_NAME
+def make_sample(repo_root: Path, shared: Path, force: bool, number: int = 1) -> int:
+    path = repo_root / sample_name(number)
     if path.exists() and any(is_judged(r) for r in read_jsonl(path)) and not force:
         print(f"{path} already holds judgements; pass --force to redraw", file=sys.stderr)
         return 1
-    rows = draw_sample(all_candidates(shared))
+    try:
+        exclude = earlier_keys(repo_root, number)
+    except FileNotFoundError as error:
+        print(error, file=sys.stderr)
+        return 1
+    rows = draw_sample(all_candidates(shared), round_seed(number), exclude)
     write_jsonl(path, rows)
     counts = Counter(row["stratum"] for row in rows)
     print(f"wrote {len(rows)} rows to {path}: {dict(counts)}")
@@ -567,18 +647,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     mode.add_argument("--sample", action="store_true", help="draw the sample (judgements empty)")
     mode.add_argument("--score", action="store_true", help="score the judged sample (default)")
     parser.add_argument("--force", action="store_true", help="redraw over a judged sample")
+    parser.add_argument(
+        "--round", type=int, default=1, metavar="N", help="audit round (default 1; see above)"
+    )
     parser.add_argument("--shared", type=Path, help="folder holding corpora/ (default ../shared)")
     args = parser.parse_args(argv)
+    if args.round < 1:
+        parser.error("--round counts from 1")
     shared = args.shared or default_shared_dir(REPO_ROOT)
-    sample = REPO_ROOT / SAMPLE_NAME
+    sample = REPO_ROOT / sample_name(args.round)
     if args.sample or (not args.score and not sample.exists()):
-        return make_sample(REPO_ROOT, shared, args.force)
+        return make_sample(REPO_ROOT, shared, args.force, args.round)
     unjudged = sum(1 for row in read_jsonl(sample) if not is_judged(row))
     if unjudged:
         print(f"{unjudged} rows of {sample} are not judged yet", file=sys.stderr)
         return 1
-    result = evaluate(REPO_ROOT, shared)
-    out = REPO_ROOT / RESULTS_NAME
+    result = evaluate(REPO_ROOT, shared, round=args.round)
+    out = REPO_ROOT / results_name(args.round)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     print(json.dumps({k: result[k] for k in ("languages", "strata")}, indent=2))

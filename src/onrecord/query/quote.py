@@ -1,18 +1,23 @@
 """Did X say this? Find a quotation, verbatim or slightly off, and its exact span.
 
 Candidates come from the full-text index (paragraphs sharing the most of
-the quotation's words); each is then aligned with the quotation
-character by character (rapidfuzz's partial alignment), which tolerates
-misspellings ("initialed"/"initialled"), dropped or changed words and
-different punctuation, and gives the span of the paragraph that matches.
+the quotation's words). In each candidate the words of the quotation are
+looked for — by stem, or by spelling close enough ("initialed" /
+"initialled") — and the densest stretch holding most of them becomes the
+matching span. Its similarity to the quotation combines how many of the
+quotation's words it holds with how closely it reads character by
+character, so a verbatim quotation scores 1 and a paragraph that merely
+shares a word or two scores low.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
+from onrecord.query.stemming import same_stem_key
 from onrecord.store.base import ParagraphRow
 
 __all__ = ["QuoteAlignment", "align_quote", "normalise_for_alignment", "quote_words"]
@@ -25,11 +30,15 @@ _FOLD = str.maketrans(
         "–": "-", "—": "-", "ё": "е", "Ё": "Е",
     }
 )  # fmt: skip
-# Words too common to help find a quotation.
+# Words too common to help find a quotation or to count as evidence of it.
 _STOPWORDS = frozenset(
     "the a an and or of to in on at for by with from that this it is was be are were as we "
-    "i you he she they not but so if then there their our its".split()
+    "i you he she they not but so if then there their our its has have had will would do did "
+    "и в во не что он на я с со как а то все она так его но да ты к у же вы за бы по только "
+    "ее мне было вот от меня еще нет о из ему это мы".split()
 )
+_FUZZY_WORD = 85  # rapidfuzz ratio above which two spellings are one word
+_WORD_WEIGHT = 0.6  # share of the similarity given to word coverage (the rest: characters)
 
 
 def normalise_for_alignment(text: str) -> str:
@@ -42,50 +51,94 @@ def normalise_for_alignment(text: str) -> str:
 
 
 def quote_words(quote: str) -> list[str]:
-    """The words of a quotation worth looking up, most distinctive first."""
+    """The words of a quotation worth looking up, longest first."""
     words = [w for w in _WORD.findall(quote) if w.casefold() not in _STOPWORDS]
     return sorted(set(words), key=lambda w: (-len(w), w))
 
 
+@dataclass(frozen=True, slots=True)
 class QuoteAlignment:
-    """The best alignment of a quotation with one paragraph."""
+    """The best match of a quotation in one paragraph (offsets into the document)."""
 
-    __slots__ = ("end", "row", "similarity", "start", "verbatim")
+    row: ParagraphRow
+    start: int
+    end: int
+    similarity: float
 
-    def __init__(self, row: ParagraphRow, start: int, end: int, similarity: float) -> None:
-        self.row = row
-        self.start = start  # document offsets
-        self.end = end
-        self.similarity = similarity
-        self.verbatim = similarity >= 0.999
+    @property
+    def verbatim(self) -> bool:
+        return self.similarity >= 0.999
+
+
+@dataclass(frozen=True, slots=True)
+class _Token:
+    start: int
+    end: int
+    key: str
+    lowered: str
+
+
+def _tokens(text: str) -> list[_Token]:
+    return [
+        _Token(m.start(), m.end(), same_stem_key(m.group(0)), m.group(0).lower())
+        for m in _WORD.finditer(text)
+    ]
 
 
 def align_quote(quote: str, row: ParagraphRow) -> QuoteAlignment:
     """Where in ``row`` the quotation stands, and how closely it matches."""
     needle = " ".join(normalise_for_alignment(quote).strip(" \"'").split())
     haystack = normalise_for_alignment(row.text)
-    exact = haystack.find(needle)
-    if needle and exact >= 0:
+    exact = haystack.find(needle) if needle else -1
+    if exact >= 0:
         return QuoteAlignment(row, row.start + exact, row.start + exact + len(needle), 1.0)
-    alignment = fuzz.partial_ratio_alignment(needle, haystack)
-    if alignment is None:
+    wanted = [t for t in _tokens(quote) if t.lowered not in _STOPWORDS] or _tokens(quote)
+    if not wanted:
         return QuoteAlignment(row, row.start, row.start, 0.0)
-    if len(needle) <= len(haystack):
-        start, end = alignment.dest_start, alignment.dest_end
-    else:  # the quotation is longer than the paragraph: all of it matches
-        start, end = 0, len(haystack)
-    start, end = _to_word_bounds(row.text, start, end)
-    return QuoteAlignment(row, row.start + start, row.start + end, alignment.score / 100)
+    tokens = _tokens(row.text)
+    hits = [
+        (i, word)
+        for i, token in enumerate(tokens)
+        if (word := _matching_word(token, wanted)) is not None
+    ]
+    if not hits:
+        return QuoteAlignment(row, row.start, row.start, 0.0)
+    first, last, covered = _densest_stretch(hits, max_tokens=2 * len(_tokens(quote)) + 2)
+    start, end = tokens[first].start, tokens[last].end
+    coverage = covered / len({w.key for w in wanted})
+    characters = fuzz.ratio(needle, haystack[start:end]) / 100
+    similarity = _WORD_WEIGHT * coverage + (1 - _WORD_WEIGHT) * characters
+    return QuoteAlignment(row, row.start + start, row.start + end, min(similarity, 0.999))
 
 
-def _to_word_bounds(text: str, start: int, end: int) -> tuple[int, int]:
-    """Widen a span so it neither starts nor ends inside a word."""
-    while start > 0 and text[start - 1].isalnum() and text[start].isalnum():
-        start -= 1
-    while end < len(text) and end > 0 and text[end - 1].isalnum() and text[end].isalnum():
-        end += 1
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
+def _matching_word(token: _Token, wanted: list[_Token]) -> _Token | None:
+    """The quotation word this paragraph word stands for, if any."""
+    for word in wanted:
+        if token.key == word.key:
+            return word
+    if len(token.lowered) < 5:
+        return None
+    for word in wanted:
+        close_start = word.lowered[:3] == token.lowered[:3]
+        if close_start and fuzz.ratio(word.lowered, token.lowered) >= _FUZZY_WORD:
+            return word
+    return None
+
+
+def _densest_stretch(hits: list[tuple[int, _Token]], max_tokens: int) -> tuple[int, int, int]:
+    """First and last token of the stretch (at most ``max_tokens`` long) holding the
+    most distinct quotation words, and how many it holds."""
+    best = (hits[0][0], hits[0][0], 0)
+    left = 0
+    for right in range(len(hits)):
+        while hits[right][0] - hits[left][0] >= max_tokens:
+            left += 1
+        # The shortest stretch that still holds all it can, from this end.
+        covered = len({word.key for _, word in hits[left : right + 1]})
+        start = left
+        while len({word.key for _, word in hits[start + 1 : right + 1]}) == covered:
+            start += 1
+        span = hits[right][0] - hits[start][0]
+        if covered > best[2] or (covered == best[2] and span < best[1] - best[0]):
+            best = (hits[start][0], hits[right][0], covered)
+    return best
