@@ -24,7 +24,6 @@ from onrecord.model import (
     Turn,
     TurnKind,
 )
-from onrecord.parse.parser import parse
 from onrecord.query.results import (
     Citation,
     KwicLine,
@@ -67,7 +66,6 @@ __all__ = [
     "Turn",
     "TurnKind",
     "__version__",
-    "parse",
     "parse_inputs",
     "parse_path",
 ]
