@@ -68,8 +68,7 @@ def arguments(script: str, quick: bool, profile: bool) -> list[str]:
     return extra
 
 
-def header(started: str, quick: bool) -> str:
-    facts = machine()
+def header(started: str, facts: dict[str, str], quick: bool) -> str:
     command = COMMAND + (" --quick" if quick else "")
     return (
         "# Benchmarks\n\n"
@@ -96,14 +95,14 @@ def summary(results: dict[str, dict[str, Any]]) -> str:
     return "## Summary\n\n" + markdown_table(["benchmark", "goal", "measured", ""], rows) + "\n"
 
 
-def write_page(started: str, quick: bool) -> None:
+def write_page(started: str, facts: dict[str, str], quick: bool) -> None:
     results: dict[str, dict[str, Any]] = {}
     for name, script, _, _ in BENCHMARKS:
         result = load_result(name)
         if result is None:
             raise SystemExit(f"{script} wrote no result; docs/benchmarks.md left as it was")
         results[name] = result
-    sections = [header(started, quick), summary(results)]
+    sections = [header(started, facts, quick), summary(results)]
     sections += [render(results[name]) for name, _, render, _ in BENCHMARKS]
     DOCS.parent.mkdir(parents=True, exist_ok=True)
     DOCS.write_text("\n".join(sections), encoding="utf-8")
@@ -118,11 +117,11 @@ def main() -> None:
     if corpus_path() is None:
         print(f"run_all: skipped: no corpus under {shared_dir()}; docs/benchmarks.md unchanged")
         return
-    started = now_iso()
+    started, facts = now_iso(), machine()  # the code measured is the code at the start
     shutil.rmtree(RESULTS, ignore_errors=True)
     for _, script, _, _ in BENCHMARKS:
         run(script, arguments(script, args.quick, args.profile))
-    write_page(started, args.quick)
+    write_page(started, facts, args.quick)
 
 
 if __name__ == "__main__":

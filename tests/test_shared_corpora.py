@@ -75,3 +75,14 @@ def _labels(document: Document) -> list[tuple[int | None, str | None, str | None
         for t in document.turns
         if t.kind is TurnKind.SPEECH and t.continues is None
     ]
+
+
+@pytest.mark.corpus
+@pytest.mark.parametrize("round_number", FLOORS["label_audit"]["rounds"])
+def test_hand_checked_label_decisions_stay_above_their_floors(round_number: int) -> None:
+    shared_corpus("kremlin_en")
+    results: dict[str, Any] = _eval_module("label_audit").evaluate(REPO, round=round_number)
+    for language in ("en", "ru"):
+        figures = results["languages"][language]
+        for measure, floor in FLOORS["label_audit"][language].items():
+            assert figures[measure] >= floor, (round_number, language, measure, figures[measure])

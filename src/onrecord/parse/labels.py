@@ -14,9 +14,11 @@ accepted even when its shape alone is doubtful.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from onrecord.parse.names import (
+    OBJECT_CONNECTORS,
+    PLACE_WORDS,
     TITLE_WORDS,
     is_name_token,
     name_tail,
@@ -37,8 +39,9 @@ _BARE_Q = re.compile(r"Q(?=\t| {2,}|\u00a0)")
 _PARENTHETICAL = re.compile(r"\s*[(\[]([^()\[\]]{1,200})[)\]]\s*$")
 # Notes about the act of speaking, not about who speaks.
 _SPEECH_NOTE = re.compile(
-    r"translat|interpret|retransl|via |by video|speaking|in russian|in english|"
-    r"перевод|переведено|по-русски|по‑русски|по-английски|по‑английски|говорит",
+    r"translat|interpret|retransl|via |by video|speak|in russian|in english|respond|answer|"
+    r"address|noise|applause|laugh|transcript|inaudible|off.mic|aside|continu|"
+    r"перевод|переведено|по-русски|по‑русски|по-английски|по‑английски|говорит|обращаясь|смех",
     re.IGNORECASE,
 )
 
@@ -120,6 +123,12 @@ _MONARCH = re.compile(
     r"(?P<name>[A-Z][\w'’-]+(?:\s+(?:[IVX]{1,4}|bin|ibn|Al|al|[A-Z][\w'’-]+)){0,4}?)"
     r"(?:\s+of\s+(?P<place>[A-Z].*))?$"
 )
+# "Patriarch of Moscow and All Russia Kirill": the title, its see, then the name.
+_MONARCH_AFTER = re.compile(
+    r"^(?P<title>(?:(?:Crown|Grand)\s)?(?:King|Queen|Emir|Sultan|Sheikh|Prince|Princess|"
+    r"Patriarch|Pope|Metropolitan|Archbishop|Mufti|Catholicos|Ayatollah))\s+of\s+"
+    r"(?P<place>.+?)\s+(?P<name>[A-Z][\w'’-]+(?:\s+[IVX]{1,4})?)$"
+)
 _MAX_LABEL_CHARS = 300
 _MAX_LABEL_WORDS = 45
 _INITIALS_SURNAME = re.compile(
@@ -155,6 +164,7 @@ class LabelShape:
     note: str | None
     generic: str | None
     strong: bool  # shape alone is convincing (not just plausible)
+    office: bool = False  # names an office or a place, not a person ("Minister of Health")
 
 
 def find_label_candidate(text: str, start: int, end: int) -> LabelCandidate | None:
@@ -223,12 +233,13 @@ def _generic_shape(core: str) -> LabelShape | None:
 def _with_note(shape: LabelShape, note: str | None) -> LabelShape:
     if note is None:
         return shape
-    if _SPEECH_NOTE.search(note) or len(note) > 80:
-        # "(retranslated)", "(answering Lyudmila Babushkina, …)": about the speaking.
-        return LabelShape(shape.name, shape.role, note, shape.generic, shape.strong)
+    latin_lower = note[:1].islower() and not _CYRILLIC_CHAR.search(note)
+    if _SPEECH_NOTE.search(note) or len(note) > 80 or latin_lower:
+        # "(retranslated)", "(to acting director …)": about the speaking, not the speaker.
+        return replace(shape, note=note)
     # "(ведущая «Первого канала»)", "(CNN)": a parenthetical that says who they are.
     role = note if shape.role is None else f"{shape.role} ({note})"
-    return LabelShape(shape.name, role, None, shape.generic, shape.strong)
+    return replace(shape, role=role, note=None)
 
 
 def _reads_as_sentences(core: str) -> bool:
@@ -301,7 +312,7 @@ def _outlet_shape(core: str) -> LabelShape | None:
 
 
 def _monarch_shape(core: str) -> LabelShape | None:
-    match = _MONARCH.match(core)
+    match = _MONARCH.match(core) or _MONARCH_AFTER.match(core)
     if match is None:
         return None
     place = match.group("place")
@@ -330,6 +341,14 @@ def _name_first_shape(core: str) -> LabelShape | None:
     """``Yury Kulinkov, ship fitter``: a name, a comma, then who they are."""
     name, _, role = core.partition(",")
     name_tokens = name.split()
+    if len(name_tokens) > 3:
+        # "Sports commentator Dmitry Guberniyev, ceremony moderator"
+        before = _role_then_name_shape(name)
+        if before is None or not before.strong or before.office:
+            return None
+        rest = role.strip()
+        combined = ", ".join(part for part in (before.role, rest) if part)
+        return LabelShape(before.name, combined or None, None, None, True)
     if not 2 <= len(name_tokens) <= 3 or not all(is_name_token(t) for t in name_tokens):
         return None
     if opens_a_sentence(name_tokens) or any(t.casefold() in TITLE_WORDS for t in name_tokens):
@@ -352,6 +371,11 @@ def _role_then_name_shape(core: str) -> LabelShape | None:
     role_tokens = tokens[: len(tokens) - len(tail)]
     if role_reads_as_sentence(role_tokens):
         return None
+    if (role_tokens and role_tokens[-1].casefold() in OBJECT_CONNECTORS) or (
+        tail[-1].casefold() in PLACE_WORDS
+    ):
+        # "Minister of Natural Resources", "Perm Territory": an office or a place.
+        return LabelShape(core, None, None, None, bool(role_tokens), office=True)
     name = " ".join(tail)
-    role = " ".join(role_tokens) or None
+    role = " ".join(role_tokens).rstrip(",;: ") or None
     return LabelShape(name, role, None, None, len(tail) >= 2)

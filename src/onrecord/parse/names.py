@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 
 __all__ = [
+    "OBJECT_CONNECTORS",
+    "PLACE_WORDS",
     "SENTENCE_OPENERS",
     "SENTENCE_WORDS",
     "TITLE_WORDS",
@@ -44,7 +46,7 @@ SENTENCE_OPENERS = SENTENCE_WORDS | _words(
     and as now today yesterday tomorrow thus therefore however finally first firstly second
     secondly third thirdly next last let well thank thanks dear friends colleagues ladies
     gentlemen one two three four five for in on at to with from after before during by about
-    unfortunately fortunately clearly obviously indeed of all some many most every each the a an
+    unfortunately fortunately clearly obviously indeed of all some many most every each
     а и но или ну вот теперь сегодня поэтому итак наконец во-первых во-вторых в на по для из
     уважаемые уважаемый друзья коллеги
     """
@@ -65,12 +67,23 @@ TITLE_WORDS = _words(
     """
 )
 _NAME_PARTICLES = _words(
-    "de da di del della der den des du dos la le van von ter ten bin ibn bint ben al el ul abu"
+    "de da di del della der den des du dos la le van von ter ten bin ibn bint al el ul abu"
 )
 # Particles that join a father's name: "Tamim bin Hamad Al Thani".
-_PATRONYMIC = _words("bin ibn bint ben")
+_PATRONYMIC = _words("bin ibn bint")
 # First parts of compound Arabic given names: "Abdul Hakeem", "Abdel Fattah".
 _COMPOUND_GIVEN = _words("abdul abdel abd abu")
+# Last words of places and bodies, never of a person's name: "Perm Territory".
+PLACE_WORDS = _words(
+    """
+    territory region republic oblast krai district city province state federation area
+    council committee commission ministry agency corporation company bank foundation fund
+    union association society centre center institute university academy school team
+    """
+)
+# Words after which the capitalised words that follow name an office's object
+# ("Minister of Natural Resources"), not a person.
+OBJECT_CONNECTORS = _words("of for and on to the in at from")
 _JOINED_PARTICLE = re.compile(r"^(?:al|el|ul|bin|ibn|abu|d)[-'’]\w")
 _INITIALS = re.compile(r"(?:\w\.)+")
 _ROMAN = re.compile(r"^[IVX]{1,4}$")

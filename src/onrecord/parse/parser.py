@@ -32,8 +32,8 @@ from onrecord.parse.metadata import (
     normalise_date,
     read_header,
 )
-from onrecord.parse.names import is_name_token, opens_a_sentence
-from onrecord.parse.speakers import ResolvedSpeaker, SpeakerDirectory
+from onrecord.parse.names import TITLE_WORDS, is_name_token, opens_a_sentence
+from onrecord.parse.speakers import ResolvedSpeaker, SeenSpeakers, SpeakerDirectory
 from onrecord.parse.text import paragraph_spans, squash_spaces
 
 __all__ = ["PARSER_NAME", "PARSER_VERSION", "parse"]
@@ -215,16 +215,22 @@ def _names_in_document(
     raw: RawDocument,
     directory: SpeakerDirectory,
     doc_id: str,
-) -> dict[str, str]:
+) -> SeenSpeakers:
     """Full names the document's labels print, so that a bare ``CLINTON:`` before
     ``HILLARY CLINTON (D-NY):`` still finds her: evidence from the whole document."""
-    seen: dict[str, str] = {}
+    seen = SeenSpeakers()
+    named = []
     for candidate in candidates:
         shape = judge_label(candidate.printed) if candidate is not None else None
-        if candidate is None or shape is None or shape.generic or len(shape.name.split()) < 2:
+        if candidate is None or shape is None or shape.generic or shape.office:
             continue
-        if raw.label_hints is None and not shape.strong:
+        if len(shape.name.split()) < 2 or (raw.label_hints is None and not shape.strong):
             continue
+        named.append((shape, candidate))
+    # Labels that are a bare full name first: they show where a name begins
+    # when another label runs an office into it.
+    named.sort(key=lambda pair: pair[0].role is not None)
+    for shape, candidate in named:
         directory.resolve(shape, candidate.printed, doc_id, seen)
     return seen
 
@@ -264,7 +270,7 @@ def _accepted_shape(
     candidate: LabelCandidate | None,
     raw: RawDocument,
     directory: SpeakerDirectory,
-    seen: dict[str, str],
+    seen: SeenSpeakers,
     repeated: Counter[str],
 ) -> LabelShape | None:
     """The label's parts when the evidence says it is one, else None."""
@@ -275,18 +281,24 @@ def _accepted_shape(
         return shape or LabelShape(squash_spaces(candidate.printed), None, None, None, True)
     if shape is None:
         return None
-    if shape.strong or shape.generic:
+    if shape.generic:
         return shape
-    # A doubtful shape (one word, a name without a given name) needs evidence.
-    if _content_denies_a_label(text, candidate, end):
+    # A doubtful shape (one word, a name without a given name, an office)
+    # must not be contradicted by what follows it.
+    doubtful = shape.office or not shape.strong or shape.role is not None
+    if doubtful and _content_denies_a_label(text, candidate, end, quotes=not shape.strong):
         return None
+    if shape.strong:
+        return shape
     if directory.knows(shape.name, seen):
         return shape
     # A one-word label is believable when the document repeats it.
     return shape if repeated[squash_spaces(candidate.printed)] >= 2 else None
 
 
-def _content_denies_a_label(text: str, candidate: LabelCandidate, end: int) -> bool:
+def _content_denies_a_label(
+    text: str, candidate: LabelCandidate, end: int, *, quotes: bool
+) -> bool:
     """What follows the colon shows the text before it was no speaker.
 
     ``Interior Minister: Vladimir Kolokoltsev.`` is a list entry (a name
@@ -294,12 +306,14 @@ def _content_denies_a_label(text: str, candidate: LabelCandidate, end: int) -> b
     what a country said inside someone's speech.
     """
     content = text[candidate.content_start : end].strip()
-    if content[:1] in _QUOTE_MARKS:
+    if quotes and content[:1] in _QUOTE_MARKS:
         return True
     words = content.rstrip(".").split()
-    if not 2 <= len(words) <= 5 or content[-1:] in "?!…":
+    if not 2 <= len(words) <= 5 or content[-1:] in "?!…,:;":
         return False
-    return all(is_name_token(w.rstrip(",")) for w in words) and not opens_a_sentence(words)
+    if opens_a_sentence(words) or words[0].casefold().strip(".") in TITLE_WORDS:
+        return False  # "Senator Cruz.": someone given the floor, not a list entry
+    return all(is_name_token(w) for w in words)
 
 
 def _assemble(blocks: list[_Block], doc_id: str) -> tuple[list[Turn], list[Paragraph]]:

@@ -18,11 +18,13 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from rapidfuzz.distance import OSA
+
 from onrecord.errors import ConfigError
 from onrecord.parse.labels import LabelShape
 from onrecord.parse.text import fold_for_matching, squash_spaces
 
-__all__ = ["ResolvedSpeaker", "SpeakerDirectory", "name_key", "slugify"]
+__all__ = ["ResolvedSpeaker", "SeenSpeakers", "SpeakerDirectory", "name_key", "slugify"]
 
 _TRANSLIT = str.maketrans(
     {
@@ -37,7 +39,8 @@ _TRANSLIT = str.maketrans(
 _LOOKALIKES = str.maketrans("ABCEHKMOPTXaceopxy", "АВСЕНКМОРТХасеорху")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _NON_SLUG = re.compile(r"[^a-z0-9]+")
-_GLUED_NAMES = re.compile(r"([a-zа-яё]{2,})([A-ZА-ЯЁ][a-zа-яё]{2,})")
+# Two capitalised words printed without the space: "VladimirPutin", "VladimirPUTIN".
+_GLUED_NAMES = re.compile(r"([A-ZА-ЯЁ][a-zа-яё]{3,})([A-ZА-ЯЁ](?:[a-zа-яё]{2,}|[A-ZА-ЯЁ]{2,}))")
 
 
 def slugify(name: str) -> str:
@@ -70,6 +73,79 @@ class ResolvedSpeaker:
     from_role: int = 0
 
 
+@dataclass
+class SeenSpeakers:
+    """The speakers one document has named so far: evidence for the labels to come."""
+
+    ids: dict[str, str] = field(default_factory=dict)  # full names and surnames -> id
+    full: dict[str, str] = field(default_factory=dict)  # full names (two words or more) -> id
+    names: dict[str, str] = field(default_factory=dict)  # id -> display name first used
+
+    def remember(self, key: str, speaker: ResolvedSpeaker) -> None:
+        self.ids.setdefault(key, speaker.id)
+        self.names.setdefault(speaker.id, speaker.name)
+        words = key.replace(".", ". ").split()
+        if len(words) >= 2 and not _INITIAL.fullmatch(words[0]):
+            self.full.setdefault(key, speaker.id)
+        if len(words[-1]) > 2:
+            self.ids.setdefault(words[-1], speaker.id)
+
+    def by_initial(self, key: str) -> str | None:
+        """``A. Voronin`` is the ``Andrei Voronin`` of the same document."""
+        match = _INITIAL_SURNAME.match(key)
+        if match is None:
+            return None
+        initial, surname = match.group(1), match.group(2)
+        found = {
+            speaker_id
+            for full, speaker_id in self.full.items()
+            if full.split()[-1] == surname and full.startswith(initial)
+        }
+        return found.pop() if len(found) == 1 else None
+
+    def close_spelling(self, key: str) -> str | None:
+        return _close_spelling(key, self.full)
+
+
+_INITIAL = re.compile(r"\w\.")
+_INITIAL_SURNAME = re.compile(r"^(\w)\.(?:\w\.)?\s?(\w[\w'-]+)$")
+
+
+def _close_spelling(key: str, known: dict[str, str]) -> str | None:
+    """The id of a known full name that ``key`` misspells by a letter a word at most.
+
+    A trailing "a" is not a misspelling: Ivanov and Ivanova are two people.
+    """
+    words = key.split()
+    if len(words) < 2:
+        return None
+    for other, speaker_id in known.items():
+        other_words = other.split()
+        if len(other_words) != len(words) or other == key:
+            continue
+        if all(_one_letter_apart(a, b) for a, b in zip(words, other_words, strict=True)):
+            return speaker_id
+    return None
+
+
+def _one_letter_apart(a: str, b: str) -> bool:
+    if a == b:
+        return True
+    if min(len(a), len(b)) < 4 or a.rstrip("aа") == b.rstrip("aа"):
+        return False
+    return OSA.distance(a, b) <= 1
+
+
+def _display_name(name: str, from_role: int, role: str | None) -> str:
+    """The name as people should read it: glued words apart, capitals calmed."""
+    if from_role and role:
+        name = " ".join([*role.split()[-from_role:], name])
+    name = _GLUED_NAMES.sub(r"\1 \2", squash_spaces(name))
+    if name.isupper() and not _CYRILLIC.search(name):
+        return name.title()
+    return name
+
+
 @dataclass(frozen=True, slots=True)
 class SplitRule:
     """An analyst's rule: this printed label in these documents is this speaker."""
@@ -88,6 +164,7 @@ class SpeakerDirectory:
     merges: dict[str, str] = field(default_factory=dict)  # merged id -> id
     splits: list[SplitRule] = field(default_factory=list)
     fingerprint: str = ""
+    _full_aliases: dict[str, str] | None = None
 
     @classmethod
     def load(cls, overrides: Path | None = None) -> SpeakerDirectory:
@@ -126,12 +203,13 @@ class SpeakerDirectory:
             )
 
     def resolve(
-        self, shape: LabelShape, printed: str, doc_id: str, seen: dict[str, str]
+        self, shape: LabelShape, printed: str, doc_id: str, seen: SeenSpeakers
     ) -> ResolvedSpeaker:
         """The speaker a label names, given the speakers ``seen`` so far in the document.
 
-        ``seen`` maps name keys (full names and surnames) to ids; it is
-        updated so that a later ``Putin:`` finds an earlier ``Vladimir Putin:``.
+        ``seen`` is updated so that a later ``Putin:`` finds an earlier
+        ``Vladimir Putin:``, and ``Fydor Lukyanov:`` (a misprint) the
+        ``Fyodor Lukyanov:`` printed elsewhere in the same document.
         """
         printed_key = name_key(printed)
         for rule in self.splits:
@@ -140,34 +218,50 @@ class SpeakerDirectory:
         if shape.generic is not None:
             return self._canonical(shape.generic, shape.name)
         key = name_key(shape.name)
-        speaker_id = self.aliases.get(key)
         from_role = 0
+        speaker_id = self.aliases.get(key)
         if speaker_id is None and shape.role is not None:
-            speaker_id, from_role = self._longer_known_name(shape.role, shape.name)
-        if speaker_id is None:
-            speaker_id = seen.get(key)
+            speaker_id, from_role = self._longer_known_name(shape.role, shape.name, seen)
+        speaker_id = (
+            speaker_id
+            or seen.ids.get(key)
+            or seen.by_initial(key)
+            or seen.close_spelling(key)
+            or self._close_alias(key)
+        )
         if speaker_id is None:
             speaker_id = slugify(shape.name)
-        resolved = self._canonical(speaker_id, shape.name, from_role)
-        seen.setdefault(key, resolved.id)
-        surname = key.replace(".", " ").split()[-1]
-        if len(surname) > 2:
-            seen.setdefault(surname, resolved.id)
+        display = seen.names.get(speaker_id) or _display_name(shape.name, from_role, shape.role)
+        resolved = self._canonical(speaker_id, display, from_role)
+        seen.remember(key, resolved)
         return resolved
 
-    def _longer_known_name(self, role: str, name: str) -> tuple[str | None, int]:
-        """A known name that starts inside the role: "President Trump", "… Abdel Fattah el-Sisi"."""
+    def _longer_known_name(
+        self, role: str, name: str, seen: SeenSpeakers
+    ) -> tuple[str | None, int]:
+        """A known name that starts inside the role: "… Abdel Fattah el-Sisi", or
+        "… Commission Jose Manuel Barroso" when "Jose Manuel Barroso" labels another turn."""
         role_words = role.split()
         for used in range(1, min(3, len(role_words)) + 1):
-            speaker_id = self.aliases.get(name_key(" ".join([*role_words[-used:], name])))
+            key = name_key(" ".join([*role_words[-used:], name]))
+            speaker_id = self.aliases.get(key) or seen.full.get(key)
             if speaker_id is not None:
                 return speaker_id, used
         return None, 0
 
-    def knows(self, name: str, seen: dict[str, str]) -> bool:
+    def _close_alias(self, key: str) -> str | None:
+        """A misprint of a well-known name: "Vlaidmir Putin", "Angela Markel"."""
+        return _close_spelling(key, self._full_alias_keys())
+
+    def _full_alias_keys(self) -> dict[str, str]:
+        if self._full_aliases is None:
+            self._full_aliases = {k: v for k, v in self.aliases.items() if len(k.split()) >= 2}
+        return self._full_aliases
+
+    def knows(self, name: str, seen: SeenSpeakers) -> bool:
         """True when ``name`` is in the alias table or was seen in this document."""
         key = name_key(name)
-        return key in self.aliases or key in seen
+        return key in self.aliases or key in seen.ids
 
     def _canonical(self, speaker_id: str, printed_name: str, from_role: int = 0) -> ResolvedSpeaker:
         speaker_id = self.merges.get(speaker_id, speaker_id)
