@@ -163,3 +163,19 @@ def test_documents_are_frozen_records() -> None:
     (document,) = parse_path(EXAMPLE)
     with pytest.raises(dataclasses.FrozenInstanceError):
         document.title = "changed"  # type: ignore[misc]
+
+
+def test_replacing_and_deleting_russian_documents_leaves_no_stale_index_entries(
+    store: Store,
+) -> None:
+    documents = list(parse_path(SAMPLES / "kremlin_ru_sample.jsonl"))
+    list(store.write(documents))
+    query = parse_query("чеченский")
+    assert query is not None
+    before = store.count_matches(query, Filters())
+    assert before > 0
+    for document in documents:
+        store.delete(document.id)
+    assert store.count_matches(query, Filters()) == 0
+    list(store.write(documents))
+    assert store.count_matches(query, Filters()) == before

@@ -69,8 +69,7 @@ _V1 = [
         speaker_id TEXT,
         date TEXT,
         kind TEXT NOT NULL,
-        language TEXT NOT NULL,
-        stemmed INTEGER NOT NULL
+        language TEXT NOT NULL
     )
     """,
     "CREATE INDEX paragraphs_doc ON paragraphs(doc, idx)",
@@ -78,9 +77,17 @@ _V1 = [
     "CREATE INDEX paragraphs_date ON paragraphs(date)",
     # The full-text index holds each paragraph's words (Cyrillic ones
     # pre-stemmed, see onrecord.query.stemming); its rowid is the paragraph's.
+    # It keeps no copy of the text: its content is this view over the
+    # documents, so a paragraph's words are stored once, in documents.text.
+    """
+    CREATE VIEW paragraph_text AS
+    SELECT p.rowid AS rowid, substr(d.text, p.start + 1, p."end" - p.start) AS body
+    FROM paragraphs p JOIN documents d ON d.rowid = p.doc
+    """,
     """
     CREATE VIRTUAL TABLE paragraph_fts USING fts5(
-        body, tokenize = 'porter unicode61 remove_diacritics 2'
+        body, content = 'paragraph_text', content_rowid = 'rowid',
+        tokenize = 'porter unicode61 remove_diacritics 2'
     )
     """,
     # Annotations of later stages (entities, claims, techniques, embeddings)

@@ -45,20 +45,17 @@ _DOC_COLUMNS = (
     "parser, parser_version, record_line, speakers_fingerprint, source_key, warnings, meta, "
     "ingested_at, text"
 )
+# Citation fields of chosen paragraphs; {source} yields (prow, score) rows.
 _PARAGRAPH_SELECT = """
     SELECT p.pid, d.id, d.title, d.date, d.source_url, d.kind, d.language, p.start, p."end",
-           {text}, t.kind, t.speaker_id, t.speaker, t.label, t.role, {score}
-    FROM {source}
-    JOIN paragraphs p ON p.rowid = {rowid}
+           substr(d.text, p.start + 1, p."end" - p.start), t.kind, t.speaker_id, t.speaker,
+           t.label, t.role, chosen.score
+    FROM {source} AS chosen
+    JOIN paragraphs p ON p.rowid = chosen.prow
     JOIN documents d ON d.rowid = p.doc
     JOIN turns t ON t.doc = p.doc AND t.idx = p.turn
+    ORDER BY chosen.score, p.rowid
 """
-# The index's copy of a paragraph is its text, unless Cyrillic words were
-# stemmed for the index; then the text is cut from the document.
-_HIT_TEXT = (
-    'CASE WHEN p.stemmed THEN substr(d.text, p.start + 1, p."end" - p.start) '
-    "ELSE paragraph_fts.body END"
-)
 
 
 class SQLiteStore(Store):
@@ -215,7 +212,7 @@ class SQLiteStore(Store):
         rows = []
         bodies = []
         for offset, paragraph in enumerate(document.paragraphs):
-            body, stemmed = index_body(document.text[paragraph.start : paragraph.end])
+            body, _ = index_body(document.text[paragraph.start : paragraph.end])
             turn = document.turns[paragraph.turn]
             rows.append(
                 (
@@ -230,13 +227,12 @@ class SQLiteStore(Store):
                     document.date,
                     document.kind.value,
                     document.language,
-                    stemmed,
                 )
             )
             bodies.append((first + offset, body))
         self._db.executemany(
             'INSERT INTO paragraphs (rowid, doc, idx, pid, turn, start, "end", speaker_id, date, '
-            "kind, language, stemmed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "kind, language) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             rows,
         )
         self._db.executemany("INSERT INTO paragraph_fts (rowid, body) VALUES (?, ?)", bodies)
@@ -255,9 +251,17 @@ class SQLiteStore(Store):
         return True
 
     def _delete_rowid(self, rowid: int) -> None:
-        self._db.execute(
-            "DELETE FROM paragraph_fts WHERE rowid IN (SELECT rowid FROM paragraphs WHERE doc = ?)",
-            (rowid,),
+        # The index keeps no text, so removing a paragraph from it takes the
+        # words it was indexed with, made again from the document text.
+        (text,) = self._db.execute(
+            "SELECT text FROM documents WHERE rowid = ?", (rowid,)
+        ).fetchone()
+        paragraphs = self._db.execute(
+            'SELECT rowid, start, "end" FROM paragraphs WHERE doc = ?', (rowid,)
+        ).fetchall()
+        self._db.executemany(
+            "INSERT INTO paragraph_fts (paragraph_fts, rowid, body) VALUES ('delete', ?, ?)",
+            [(prow, index_body(text[start:end])[0]) for prow, start, end in paragraphs],
         )
         self._db.execute("DELETE FROM paragraphs WHERE doc = ?", (rowid,))
         self._db.execute("DELETE FROM turns WHERE doc = ?", (rowid,))
@@ -380,16 +384,15 @@ class SQLiteStore(Store):
         self, expression: str, filters: Filters, limit: int, offset: int
     ) -> list[ParagraphRow]:
         where, params = _paragraph_filters(filters)
-        sql = (
-            _PARAGRAPH_SELECT.format(
-                text=_HIT_TEXT,
-                score="bm25(paragraph_fts)",
-                source="paragraph_fts",
-                rowid="paragraph_fts.rowid",
-            )
-            + f" WHERE paragraph_fts MATCH ? {where} ORDER BY bm25(paragraph_fts), p.rowid "
-            "LIMIT ? OFFSET ?"
+        # Rank in the index alone, then fetch citations for the page only: the
+        # joins and the text cost the same whether a query matches 10 or 10,000.
+        join = "JOIN paragraphs p ON p.rowid = paragraph_fts.rowid" if where else ""
+        ranked = (
+            f"(SELECT paragraph_fts.rowid AS prow, bm25(paragraph_fts) AS score "
+            f"FROM paragraph_fts {join} WHERE paragraph_fts MATCH ? {where} "
+            "ORDER BY bm25(paragraph_fts), paragraph_fts.rowid LIMIT ? OFFSET ?)"
         )
+        sql = _PARAGRAPH_SELECT.format(source=ranked)
         try:
             rows = self._db.execute(sql, (expression, *params, limit, offset)).fetchall()
         except sqlite3.OperationalError as error:
@@ -400,10 +403,7 @@ class SQLiteStore(Store):
 
     def paragraph(self, paragraph_id: str) -> ParagraphRow:
         sql = _PARAGRAPH_SELECT.format(
-            text='substr(d.text, p.start + 1, p."end" - p.start)',
-            score="0.0",
-            source="(SELECT rowid AS prow FROM paragraphs WHERE pid = ?) AS chosen",
-            rowid="chosen.prow",
+            source="(SELECT rowid AS prow, 0.0 AS score FROM paragraphs WHERE pid = ?)"
         )
         row = self._db.execute(sql, (paragraph_id,)).fetchone()
         if row is None:
@@ -477,19 +477,19 @@ def _paragraph_filters(filters: Filters) -> tuple[str, list[Any]]:
     clauses: list[str] = []
     params: list[Any] = []
     if filters.speaker_ids is not None:
-        clauses.append(f"p.speaker_id IN ({', '.join('?' * len(filters.speaker_ids))})")
+        clauses.append(f"+p.speaker_id IN ({', '.join('?' * len(filters.speaker_ids))})")
         params.extend(filters.speaker_ids)
     if filters.since:
-        clauses.append("p.date >= ?")
+        clauses.append("+p.date >= ?")
         params.append(filters.since)
     if filters.until:
-        clauses.append("p.date <= ?")
+        clauses.append("+p.date <= ?")
         params.append(filters.until)
     if filters.kinds is not None:
-        clauses.append(f"p.kind IN ({', '.join('?' * len(filters.kinds))})")
+        clauses.append(f"+p.kind IN ({', '.join('?' * len(filters.kinds))})")
         params.extend(filters.kinds)
     if filters.language:
-        clauses.append("p.language = ?")
+        clauses.append("+p.language = ?")
         params.append(filters.language)
     if filters.doc_ids is not None:
         clauses.append(
