@@ -19,9 +19,9 @@ from pathlib import Path
 
 from onrecord.errors import InputError, QueryError
 from onrecord.ingest.sources import DEFAULT_MAX_BYTES, Skipped, read_inputs
-from onrecord.model import Document
+from onrecord.model import Document, RawDocument
 from onrecord.parse.metadata import normalise_date
-from onrecord.parse.parser import parse
+from onrecord.parse.pool import default_workers, parse_items
 from onrecord.parse.speakers import SpeakerDirectory
 from onrecord.query.highlight import Highlighter, snippet
 from onrecord.query.quote import align_quote, quote_words
@@ -71,23 +71,18 @@ def parse_inputs(
     speakers: SpeakerDirectory | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
     fmt: str | None = None,
+    workers: int = 0,
 ) -> Iterator[Document | InputError | Skipped]:
-    """Parse without storing: a document or an error for every input."""
+    """Parse without storing: a document or an error for every input, in input order.
+
+    ``workers`` other processes parse while this one reads (0: parse here).
+    """
     directory = speakers or SpeakerDirectory.load(default_speakers_path())
-    for item in read_inputs(paths, max_bytes=max_bytes, fmt=fmt):
-        if isinstance(item, (InputError, Skipped)):
-            yield item
-            continue
-        try:
-            yield parse(item, directory)
-        except InputError as error:
-            yield error
-        except Exception as error:  # a parser bug must not end a batch
-            yield InputError(
-                item.source,
-                f"internal error while parsing: {type(error).__name__}: {error}",
-                line=item.line,
-            )
+    items: Iterator[RawDocument | InputError | Skipped] = read_inputs(
+        paths, max_bytes=max_bytes, fmt=fmt
+    )
+    parsed: Iterator[Document | InputError | Skipped] = parse_items(items, directory, workers)
+    yield from parsed
 
 
 def parse_path(path: str | Path, speakers: SpeakerDirectory | None = None) -> Iterator[Document]:
@@ -163,8 +158,14 @@ class Corpus:
         max_bytes: int = DEFAULT_MAX_BYTES,
         fmt: str | None = None,
         on_event: Callable[[IngestEvent], None] | None = None,
+        workers: int | None = None,
     ) -> IngestReport:
-        """Parse and store every document under ``paths``; never stops at a bad input."""
+        """Parse and store every document under ``paths``; never stops at a bad input.
+
+        ``workers`` processes parse while this one stores (default: one per
+        core but one; 0 parses here).
+        """
+        workers = default_workers() if workers is None else workers
         report = IngestReport()
         notify = on_event or (lambda event: None)
         seen: dict[str, str] = {}

@@ -54,12 +54,16 @@ class InputError(OnrecordError):
     print one clear line per problem and go on.
     """
 
-    def __init__(self, source: str | Path, reason: str, *, line: int | None = None) -> None:
+    def __init__(self, source: str | Path, reason: str, line: int | None = None) -> None:
         self.source = str(source)
         self.reason = reason
         self.line = line
         where = self.source if line is None else f"{self.source}:{line}"
         super().__init__(f"{where}: {reason}")
+
+    def __reduce__(self) -> tuple[type[InputError], tuple[str, str, int | None]]:
+        # Errors cross process boundaries in a parallel ingest.
+        return (type(self), (self.source, self.reason, self.line))
 
 
 class UnreadableInputError(InputError):

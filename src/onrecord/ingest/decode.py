@@ -19,23 +19,7 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
 # Control characters that never occur in text files (NUL most of all).
-_BINARY_BYTES = frozenset(range(9)) | {
-    11,
-    14,
-    15,
-    16,
-    17,
-    18,
-    19,
-    20,
-    21,
-    22,
-    23,
-    24,
-    25,
-    26,
-    27,
-}
+_BINARY_BYTES = bytes([*range(9), 11, *range(14, 28)])
 _SNIFF = 8192
 
 
@@ -54,7 +38,8 @@ def decode_bytes(
     if not data.strip():
         raise EmptyInputError(source, "empty: no text at all", line=line)
     head = data[:_SNIFF]
-    if b"\x00" in head or sum(b in _BINARY_BYTES for b in head) > len(head) // 100 + 1:
+    control = len(head) - len(head.translate(None, _BINARY_BYTES))
+    if b"\x00" in head or control > len(head) // 100 + 1:
         raise BinaryInputError(source, "binary data, not text (control bytes found)", line=line)
     try:
         return _checked(data.decode("utf-8"), source, line), ()

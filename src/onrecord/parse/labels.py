@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from onrecord.parse.names import (
     OBJECT_CONNECTORS,
@@ -192,8 +193,12 @@ def _skip_spaces(text: str, position: int, end: int) -> int:
     return position
 
 
+@lru_cache(maxsize=100_000)
 def judge_label(printed: str) -> LabelShape | None:
-    """The parts of ``printed`` if its shape is that of a speaker label, else None."""
+    """The parts of ``printed`` if its shape is that of a speaker label, else None.
+
+    Pure, and labels repeat ("Vladimir Putin" thousands of times), so cached.
+    """
     core = squash_spaces(printed)
     note = None
     # "(APPLAUSE) CLINTON": a stage direction printed before the label.

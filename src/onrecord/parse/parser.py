@@ -43,6 +43,7 @@ PARSER_NAME = "onrecord.parse"
 # then re-parsed on the next ingest instead of being reported unchanged.
 PARSER_VERSION = "1.0.0"
 
+_MARK_OPENINGS = "*<[(…."
 _QUOTE_MARKS = "“\"«„‘'"
 _SEPARATOR = re.compile(r"^\*(?:[\s\u00a0]*\*){2,}$")
 _OMISSION = re.compile(r"^[<\[(]?\s*(?:…|\.\.\.)\s*[>\])]?$")
@@ -180,14 +181,16 @@ def _classify(
     blocks: list[_Block] = []
     current: _Block | None = None  # the labelled block whose speaker is speaking now
     for (start, end), candidate in zip(spans, candidates, strict=True):
-        chunk = text[start:end]
-        if _SEPARATOR.match(chunk):
-            blocks.append(_Block(start, end, TurnKind.NARRATION))
-            current = None
-            continue
-        if _OMISSION.match(chunk) or _BRACKETED.match(chunk):
-            blocks.append(_Block(start, end, TurnKind.NARRATION))
-            continue
+        opening = text[start]
+        if opening in _MARK_OPENINGS:  # cheap test before the regexes: most paragraphs are words
+            chunk = text[start:end]
+            if _SEPARATOR.match(chunk):
+                blocks.append(_Block(start, end, TurnKind.NARRATION))
+                current = None
+                continue
+            if _OMISSION.match(chunk) or _BRACKETED.match(chunk):
+                blocks.append(_Block(start, end, TurnKind.NARRATION))
+                continue
         shape = _accepted_shape(text, end, candidate, raw, directory, seen, repeated)
         if candidate is not None and shape is not None:
             speaker = directory.resolve(shape, candidate.printed, doc_id, seen)
@@ -220,9 +223,13 @@ def _names_in_document(
     ``HILLARY CLINTON (D-NY):`` still finds her: evidence from the whole document."""
     seen = SeenSpeakers()
     named = []
+    printed_before: set[str] = set()
     for candidate in candidates:
-        shape = judge_label(candidate.printed) if candidate is not None else None
-        if candidate is None or shape is None or shape.generic or shape.office:
+        if candidate is None or candidate.printed in printed_before:
+            continue
+        printed_before.add(candidate.printed)
+        shape = judge_label(candidate.printed)
+        if shape is None or shape.generic or shape.office:
             continue
         if len(shape.name.split()) < 2 or (raw.label_hints is None and not shape.strong):
             continue
@@ -318,23 +325,25 @@ def _content_denies_a_label(
 
 def _assemble(blocks: list[_Block], doc_id: str) -> tuple[list[Turn], list[Paragraph]]:
     """Group classified paragraphs into turns and number the paragraphs."""
-    turns: list[Turn] = []
-    paragraphs: list[Paragraph] = []
-    last_speech: dict[int, int] = {}  # id(label block) -> index of its latest turn
+    groups: list[list[_Block]] = []
     previous: _Block | None = None
     for block in blocks:
         if _starts_turn(block, previous):
-            turns.append(_open_turn(block, len(turns), last_speech))
-        elif turns:
-            turns[-1] = _extend(turns[-1], block.start, block.end)
-        if block.kind is TurnKind.SPEECH and block.label is not None:
-            last_speech[id(block.label)] = len(turns) - 1
-        if block.start < block.end:
-            number = len(paragraphs) + 1
-            paragraphs.append(
-                Paragraph(f"{doc_id}#p{number}", number - 1, block.start, block.end, len(turns) - 1)
-            )
+            groups.append([block])
+        else:
+            groups[-1].append(block)
         previous = block
+    turns: list[Turn] = []
+    paragraphs: list[Paragraph] = []
+    last_speech: dict[int, int] = {}  # id(label) -> index of its latest turn
+    for index, group in enumerate(groups):
+        turns.append(_turn(group, index, last_speech))
+        for block in group:
+            if block.start < block.end:
+                number = len(paragraphs) + 1
+                paragraphs.append(
+                    Paragraph(f"{doc_id}#p{number}", number - 1, block.start, block.end, index)
+                )
     return turns, paragraphs
 
 
@@ -344,38 +353,27 @@ def _starts_turn(block: _Block, previous: _Block | None) -> bool:
     return block.kind is TurnKind.SPEECH and block.label is not previous.label
 
 
-def _open_turn(block: _Block, index: int, last_speech: dict[int, int]) -> Turn:
-    if block.kind is TurnKind.NARRATION or block.speaker is None or block.label is None:
-        return Turn(index, TurnKind.NARRATION, block.start, block.end)
-    label = block.label
+def _turn(group: list[_Block], index: int, last_speech: dict[int, int]) -> Turn:
+    first = group[0]
+    # A label that stands alone in its paragraph opens an empty block; the
+    # turn's words begin with the next paragraph.
+    start = next((b.start for b in group if b.start < b.end), first.start)
+    end = max(b.end for b in group)
+    if first.kind is TurnKind.NARRATION or first.speaker is None or first.label is None:
+        return Turn(index, TurnKind.NARRATION, start, end)
+    label = first.label
+    continues = None if first.new_turn else last_speech.get(id(label))
+    last_speech[id(label)] = index
     return Turn(
         index=index,
         kind=TurnKind.SPEECH,
-        start=block.start,
-        end=block.end,
-        speaker_id=block.speaker.id,
-        speaker=block.speaker.name,
+        start=start,
+        end=end,
+        speaker_id=first.speaker.id,
+        speaker=first.speaker.name,
         label=label.printed,
-        role=block.role,
+        role=first.role,
         label_start=label.start,
         label_end=label.end,
-        continues=None if block.new_turn else last_speech.get(id(label)),
-    )
-
-
-def _extend(turn: Turn, start: int, end: int) -> Turn:
-    # A label that stands alone in its paragraph opens an empty turn; its
-    # words begin with the next paragraph.
-    return Turn(
-        index=turn.index,
-        kind=turn.kind,
-        start=start if turn.start >= turn.end else turn.start,
-        end=max(turn.end, end),
-        speaker_id=turn.speaker_id,
-        speaker=turn.speaker,
-        label=turn.label,
-        role=turn.role,
-        label_start=turn.label_start,
-        label_end=turn.label_end,
-        continues=turn.continues,
+        continues=continues,
     )

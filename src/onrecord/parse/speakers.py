@@ -14,10 +14,12 @@ import hashlib
 import re
 import tomllib
 from dataclasses import dataclass, field
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from onrecord.errors import ConfigError
@@ -50,6 +52,7 @@ def slugify(name: str) -> str:
     return slug or "speaker-" + hashlib.sha1(name.encode()).hexdigest()[:8]
 
 
+@lru_cache(maxsize=100_000)
 def name_key(name: str) -> str:
     """The key under which a printed name is looked up in the alias table."""
     squashed = squash_spaces(name)
@@ -117,14 +120,16 @@ def _close_spelling(key: str, known: dict[str, str]) -> str | None:
     A trailing "a" is not a misspelling: Ivanov and Ivanova are two people.
     """
     words = key.split()
-    if len(words) < 2:
+    if len(words) < 2 or not known:
         return None
-    for other, speaker_id in known.items():
+    # The edit distance in C narrows thousands of names to a few; then word by word.
+    near = process.extract(key, list(known), scorer=OSA.distance, score_cutoff=len(words))
+    for other, _, _ in near:
         other_words = other.split()
-        if len(other_words) != len(words) or other == key:
+        if other == key or len(other_words) != len(words):
             continue
         if all(_one_letter_apart(a, b) for a, b in zip(words, other_words, strict=True)):
-            return speaker_id
+            return known[other]
     return None
 
 
@@ -251,12 +256,9 @@ class SpeakerDirectory:
 
     def _close_alias(self, key: str) -> str | None:
         """A misprint of a well-known name: "Vlaidmir Putin", "Angela Markel"."""
-        return _close_spelling(key, self._full_alias_keys())
-
-    def _full_alias_keys(self) -> dict[str, str]:
         if self._full_aliases is None:
             self._full_aliases = {k: v for k, v in self.aliases.items() if len(k.split()) >= 2}
-        return self._full_aliases
+        return _close_spelling(key, self._full_aliases)
 
     def knows(self, name: str, seen: SeenSpeakers) -> bool:
         """True when ``name`` is in the alias table or was seen in this document."""

@@ -97,7 +97,7 @@ class Store(ABC):
     # --- writing -------------------------------------------------------
 
     @abstractmethod
-    def write(self, documents: Iterable[Document], batch_size: int = 200) -> Iterator[WriteOutcome]:
+    def write(self, documents: Iterable[Document], batch_size: int = 500) -> Iterator[WriteOutcome]:
         """Store each document atomically; yield outcomes once they are committed.
 
         Re-writing a document whose input and parser are unchanged changes

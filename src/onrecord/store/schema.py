@@ -62,7 +62,6 @@ _V1 = [
         rowid INTEGER PRIMARY KEY,
         doc INTEGER NOT NULL REFERENCES documents(rowid) ON DELETE CASCADE,
         idx INTEGER NOT NULL,
-        pid TEXT NOT NULL UNIQUE,
         turn INTEGER NOT NULL,
         start INTEGER NOT NULL,
         "end" INTEGER NOT NULL,
@@ -72,9 +71,10 @@ _V1 = [
         language TEXT NOT NULL
     )
     """,
-    "CREATE INDEX paragraphs_doc ON paragraphs(doc, idx)",
-    "CREATE INDEX paragraphs_speaker ON paragraphs(speaker_id, date)",
-    "CREATE INDEX paragraphs_date ON paragraphs(date)",
+    # A paragraph's id is "<document id>#p<idx + 1>", so (doc, idx) finds it.
+    # Filters are applied to what the full-text index ranks, so speaker and
+    # date need no index of their own on this table.
+    "CREATE UNIQUE INDEX paragraphs_doc ON paragraphs(doc, idx)",
     # The full-text index holds each paragraph's words (Cyrillic ones
     # pre-stemmed, see onrecord.query.stemming); its rowid is the paragraph's.
     # It keeps no copy of the text: its content is this view over the

@@ -47,7 +47,8 @@ _DOC_COLUMNS = (
 )
 # Citation fields of chosen paragraphs; {source} yields (prow, score) rows.
 _PARAGRAPH_SELECT = """
-    SELECT p.pid, d.id, d.title, d.date, d.source_url, d.kind, d.language, p.start, p."end",
+    SELECT d.id || '#p' || (p.idx + 1), d.id, d.title, d.date, d.source_url, d.kind,
+           d.language, p.start, p."end",
            substr(d.text, p.start + 1, p."end" - p.start), t.kind, t.speaker_id, t.speaker,
            t.label, t.role, chosen.score
     FROM {source} AS chosen
@@ -72,6 +73,8 @@ class SQLiteStore(Store):
             # lose the last commits, never corrupt the file.
             self._db.execute("PRAGMA synchronous = NORMAL")
             self._db.execute("PRAGMA busy_timeout = 10000")
+            self._db.execute("PRAGMA cache_size = -65536")  # 64 MiB of pages
+            self._db.execute("PRAGMA temp_store = MEMORY")
             self._migrate()
         except sqlite3.DatabaseError as error:
             raise StoreError(f"{self.path}: cannot open the database: {error}") from error
@@ -106,7 +109,7 @@ class SQLiteStore(Store):
 
     # --- writing ---------------------------------------------------------
 
-    def write(self, documents: Iterable[Document], batch_size: int = 200) -> Iterator[WriteOutcome]:
+    def write(self, documents: Iterable[Document], batch_size: int = 500) -> Iterator[WriteOutcome]:
         batch: list[WriteOutcome] = []
         self._db.execute("BEGIN IMMEDIATE")
         try:
@@ -219,7 +222,6 @@ class SQLiteStore(Store):
                     first + offset,
                     rowid,
                     paragraph.index,
-                    paragraph.id,
                     paragraph.turn,
                     paragraph.start,
                     paragraph.end,
@@ -231,8 +233,8 @@ class SQLiteStore(Store):
             )
             bodies.append((first + offset, body))
         self._db.executemany(
-            'INSERT INTO paragraphs (rowid, doc, idx, pid, turn, start, "end", speaker_id, date, '
-            "kind, language) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            'INSERT INTO paragraphs (rowid, doc, idx, turn, start, "end", speaker_id, date, '
+            "kind, language) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             rows,
         )
         self._db.executemany("INSERT INTO paragraph_fts (rowid, body) VALUES (?, ?)", bodies)
@@ -323,9 +325,9 @@ class SQLiteStore(Store):
             )
         )
         paragraphs = tuple(
-            Paragraph(r[0], r[1], r[2], r[3], r[4])
+            Paragraph(f"{doc_id}#p{r[0] + 1}", r[0], r[1], r[2], r[3])
             for r in self._db.execute(
-                'SELECT pid, idx, start, "end", turn FROM paragraphs WHERE doc = ? ORDER BY idx',
+                'SELECT idx, start, "end", turn FROM paragraphs WHERE doc = ? ORDER BY idx',
                 (rowid,),
             )
         )
@@ -402,10 +404,13 @@ class SQLiteStore(Store):
         return [_row(row[:15], -float(row[15])) for row in rows]
 
     def paragraph(self, paragraph_id: str) -> ParagraphRow:
+        doc_id, _, number = paragraph_id.rpartition("#p")
         sql = _PARAGRAPH_SELECT.format(
-            source="(SELECT rowid AS prow, 0.0 AS score FROM paragraphs WHERE pid = ?)"
+            source="(SELECT p.rowid AS prow, 0.0 AS score FROM paragraphs p "
+            "JOIN documents d ON d.rowid = p.doc WHERE d.id = ? AND p.idx = ?)"
         )
-        row = self._db.execute(sql, (paragraph_id,)).fetchone()
+        index = int(number) - 1 if number.isdigit() else -1
+        row = self._db.execute(sql, (doc_id, index)).fetchone()
         if row is None:
             raise NotFoundError(f"no paragraph with id {paragraph_id!r}")
         return _row(row[:15], 0.0)
