@@ -350,12 +350,7 @@ class Corpus:
 
     def speakers(self) -> ResultList[SpeakerSummary]:
         """Every speaker in the corpus with the labels and roles printed for them."""
-        return ResultList(
-            SpeakerSummary(
-                r.id, r.name, r.labels, r.roles, r.documents, r.turns, r.first_date, r.last_date
-            )
-            for r in self.store.speakers()
-        )
+        return ResultList(self.store.speakers())
 
     # --- helpers ---------------------------------------------------------
 

@@ -1,0 +1,1 @@
+"""Parse: a raw document to the typed record — paragraphs, speaker turns, metadata."""

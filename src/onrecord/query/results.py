@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, fields
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
+from onrecord.store.base import SpeakerRow as SpeakerSummary
+
 if TYPE_CHECKING:
     import pandas
 
@@ -81,18 +83,6 @@ class KwicLine:
     right: str
     match_start: int
     match_end: int
-
-
-@dataclass(frozen=True, slots=True)
-class SpeakerSummary:
-    id: str
-    name: str
-    labels: tuple[str, ...]
-    roles: tuple[str, ...]
-    documents: int
-    turns: int
-    first_date: str | None
-    last_date: str | None
 
 
 T = TypeVar("T")

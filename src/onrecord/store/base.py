@@ -74,7 +74,10 @@ class ParagraphRow:
 
 @dataclass(frozen=True, slots=True)
 class SpeakerRow:
-    """A speaker as the corpus knows them: every printed form and role seen."""
+    """A speaker as the corpus knows them: every printed form and role seen.
+
+    Exported as ``onrecord.SpeakerSummary``.
+    """
 
     id: str
     name: str

@@ -478,55 +478,39 @@ def _split_group(value: str | None) -> tuple[str, ...]:
     return tuple(sorted({v for v in json.loads(value or "[]") if v}))
 
 
+# Each filter as SQL over paragraphs (p) and over documents (d). "{in}" becomes
+# a list of placeholders. On paragraphs a unary "+" keeps the planner from
+# using an index: the full-text index ranks first, then filters apply.
+_FILTER_SQL: dict[str, tuple[str, str]] = {
+    "speaker_ids": (
+        "+p.speaker_id IN ({in})",
+        "d.rowid IN (SELECT doc FROM turns WHERE speaker_id IN ({in}))",
+    ),
+    "since": ("+p.date >= ?", "d.date >= ?"),
+    "until": ("+p.date <= ?", "d.date <= ?"),
+    "kinds": ("+p.kind IN ({in})", "d.kind IN ({in})"),
+    "language": ("+p.language = ?", "d.language = ?"),
+    "doc_ids": ("p.doc IN (SELECT rowid FROM documents WHERE id IN ({in}))", "d.id IN ({in})"),
+}
+
+
 def _paragraph_filters(filters: Filters) -> tuple[str, list[Any]]:
-    clauses: list[str] = []
-    params: list[Any] = []
-    if filters.speaker_ids is not None:
-        clauses.append(f"+p.speaker_id IN ({', '.join('?' * len(filters.speaker_ids))})")
-        params.extend(filters.speaker_ids)
-    if filters.since:
-        clauses.append("+p.date >= ?")
-        params.append(filters.since)
-    if filters.until:
-        clauses.append("+p.date <= ?")
-        params.append(filters.until)
-    if filters.kinds is not None:
-        clauses.append(f"+p.kind IN ({', '.join('?' * len(filters.kinds))})")
-        params.extend(filters.kinds)
-    if filters.language:
-        clauses.append("+p.language = ?")
-        params.append(filters.language)
-    if filters.doc_ids is not None:
-        clauses.append(
-            f"p.doc IN (SELECT rowid FROM documents WHERE id IN "
-            f"({', '.join('?' * len(filters.doc_ids))}))"
-        )
-        params.extend(filters.doc_ids)
-    return "".join(f" AND {c}" for c in clauses), params
+    return _filter_sql(filters, on_documents=False)
 
 
 def _document_filters(filters: Filters) -> tuple[str, list[Any]]:
+    return _filter_sql(filters, on_documents=True)
+
+
+def _filter_sql(filters: Filters, *, on_documents: bool) -> tuple[str, list[Any]]:
+    """``AND …`` clauses and their parameters for the filters that are set."""
     clauses: list[str] = []
     params: list[Any] = []
-    if filters.since:
-        clauses.append("d.date >= ?")
-        params.append(filters.since)
-    if filters.until:
-        clauses.append("d.date <= ?")
-        params.append(filters.until)
-    if filters.kinds is not None:
-        clauses.append(f"d.kind IN ({', '.join('?' * len(filters.kinds))})")
-        params.extend(filters.kinds)
-    if filters.language:
-        clauses.append("d.language = ?")
-        params.append(filters.language)
-    if filters.doc_ids is not None:
-        clauses.append(f"d.id IN ({', '.join('?' * len(filters.doc_ids))})")
-        params.extend(filters.doc_ids)
-    if filters.speaker_ids is not None:
-        clauses.append(
-            f"d.rowid IN (SELECT doc FROM turns WHERE speaker_id IN "
-            f"({', '.join('?' * len(filters.speaker_ids))}))"
-        )
-        params.extend(filters.speaker_ids)
+    for name, forms in _FILTER_SQL.items():
+        value = getattr(filters, name)
+        if value is None or value == "":
+            continue
+        values = list(value) if isinstance(value, tuple) else [value]
+        clauses.append(forms[on_documents].replace("{in}", ", ".join("?" * len(values))))
+        params.extend(values)
     return "".join(f" AND {c}" for c in clauses), params

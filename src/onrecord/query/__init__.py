@@ -1,0 +1,1 @@
+"""Query: the search language, stemming, highlighting, quote alignment and typed results."""

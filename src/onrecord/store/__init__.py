@@ -1,0 +1,1 @@
+"""Storage: the Store interface and its backends (SQLite by default)."""
