@@ -131,10 +131,20 @@ def _document_summary(document: Document) -> str:
 @_format_option
 @_max_bytes_option
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@click.option(
+    "--workers",
+    type=click.IntRange(min=0),
+    help="Processes that parse while this one stores [default: cores - 1; 0: none].",
+)
 @click.pass_context
 @_domain_errors
 def ingest(
-    ctx: click.Context, paths: tuple[str, ...], fmt: str | None, max_bytes: int, quiet: bool
+    ctx: click.Context,
+    paths: tuple[str, ...],
+    fmt: str | None,
+    max_bytes: int,
+    quiet: bool,
+    workers: int | None,
 ) -> None:
     """Parse and store transcripts: files, directories (recursively), or - for stdin.
 
@@ -152,7 +162,9 @@ def ingest(
             elif event.status not in ("skipped", "duplicate"):
                 bar.update(1)
 
-        report = corpus.ingest(paths, max_bytes=max_bytes, fmt=fmt, on_event=on_event)
+        report = corpus.ingest(
+            paths, max_bytes=max_bytes, fmt=fmt, on_event=on_event, workers=workers
+        )
     _print_report(report, corpus)
     if not report.ok:
         ctx.exit(1)
