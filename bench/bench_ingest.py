@@ -1,8 +1,8 @@
 """(a) Ingest speed: onrecord against a bare FTS5 baseline, in the same run.
 
 Each run ingests kremlin_en into a fresh database four ways — onrecord's
-``Corpus.ingest`` as shipped (parsing in worker processes) and with ``workers=0`` (one
-process, like the baseline), and the bare baseline (``bench/baseline.py``) with FTS5's
+``Corpus.ingest`` with its default ``workers`` and with ``workers=0`` (one process,
+like the baseline), and the bare baseline (``bench/baseline.py``) with FTS5's
 default tokenizer and with onrecord's porter tokenizer — in a rotating order, so drift
 in the machine's speed falls on all alike. Reported: the median wall time of each
 (opening the database to closing it) and CPU time (this process and its workers),
@@ -164,8 +164,9 @@ def render(result: dict[str, Any]) -> str:
     return (
         f"## (a) Ingest\n\n{result['corpus']}: {result['documents']:,} documents, "
         f"{result['megabytes']:.1f} MB of JSONL, into a fresh database each run. "
-        "`onrecord` is `Corpus(db).ingest([file])` as shipped (parsing in worker "
-        "processes); `onrecord-serial` is the same with `workers=0` (one process). "
+        "`onrecord` is `Corpus(db).ingest([file])` with its default `workers` (parsing "
+        "meant to run in worker processes); `onrecord-serial` passes `workers=0` (one "
+        "process). "
         "`fts5-default` and `fts5-porter` read each line with `json.loads` and insert the "
         "raw `text` into one FTS5 table (default tokenizer; onrecord's `porter unicode61 "
         "remove_diacritics 2`), WAL, committing every 200 documents like onrecord. Wall "

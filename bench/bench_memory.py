@@ -157,6 +157,12 @@ def summarise(runs: list[dict[str, Any]]) -> dict[str, Any]:
         }
         for key, _ in FIGURES
     }
+    if len(runs) > 2:  # whether the peak levels off: the two largest corpora
+        before = runs[-2]
+        for key, _ in FIGURES:
+            figures[key]["growth_last"] = round(
+                largest["onrecord"][key] / before["onrecord"][key] - 1, 3
+            )
     return {
         "runs": runs,
         "goal_mb": GOAL_MB,
@@ -195,6 +201,14 @@ def render(result: dict[str, Any]) -> str:
         f"({verdict(result['figures'][key]['growth'] <= tolerance)})"
         for key, label in FIGURES
     )
+    last = "; ".join(
+        f"{label} {result['figures'][key]['growth_last']:+.1%}"
+        for key, label in FIGURES
+        if "growth_last" in result["figures"][key]
+    )
+    if last:
+        runs = result["runs"]
+        growth += f". From {runs[-2]['copies']}× to {high}×: {last}"
     return (
         "## (c) Peak memory of ingest\n\n"
         "`onrecord --db <fresh> ingest -q <corpus>` as a child process, and the bare "

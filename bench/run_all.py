@@ -5,11 +5,13 @@ this run measured; when a benchmark fails, the page is left as it was. Without t
 corpus every benchmark skips and the page is not touched.
 
     python bench/run_all.py [--quick] [--profile]
+    python bench/run_all.py --render-only   # rewrite the page from the last run's results
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import shutil
 import subprocess
 import sys
@@ -95,6 +97,21 @@ def summary(results: dict[str, dict[str, Any]]) -> str:
     return "## Summary\n\n" + markdown_table(["benchmark", "goal", "measured", ""], rows) + "\n"
 
 
+def save_run(started: str, facts: dict[str, str], quick: bool) -> None:
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    run_facts = {"started": started, "facts": facts, "quick": quick}
+    (RESULTS / "run.json").write_text(json.dumps(run_facts, indent=2) + "\n", encoding="utf-8")
+
+
+def render_last_run() -> None:
+    """The page again from the last run's results, e.g. after a change of wording."""
+    path = RESULTS / "run.json"
+    if not path.is_file():
+        raise SystemExit("no complete run in bench/.work/results; run the benchmarks first")
+    run_facts = json.loads(path.read_text(encoding="utf-8"))
+    write_page(run_facts["started"], run_facts["facts"], run_facts["quick"])
+
+
 def write_page(started: str, facts: dict[str, str], quick: bool) -> None:
     results: dict[str, dict[str, Any]] = {}
     for name, script, _, _ in BENCHMARKS:
@@ -113,7 +130,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="fewer runs, 5× instead of 20×")
     parser.add_argument("--profile", action="store_true", help="cProfile files in bench/.work/")
+    parser.add_argument(
+        "--render-only", action="store_true", help="rewrite the page from the last run"
+    )
     args = parser.parse_args()
+    if args.render_only:
+        render_last_run()
+        return
     if corpus_path() is None:
         print(f"run_all: skipped: no corpus under {shared_dir()}; docs/benchmarks.md unchanged")
         return
@@ -121,6 +144,7 @@ def main() -> None:
     shutil.rmtree(RESULTS, ignore_errors=True)
     for _, script, _, _ in BENCHMARKS:
         run(script, arguments(script, args.quick, args.profile))
+    save_run(started, facts, args.quick)
     write_page(started, facts, args.quick)
 
 

@@ -20,11 +20,19 @@ class Highlighter:
         words = positive_words(query)
         self._keys = {same_stem_key(w) for w in words}
         self._prefixes = tuple(w.casefold() for w in _prefix_words(query))
+        # Words that can match share their first letters with a query word;
+        # finding those in C first leaves little for the stemmer to look at.
+        starts = sorted({re.escape(w.casefold()[:3]) for w in words if w})
+        self._candidates = (
+            re.compile(r"\b(?:" + "|".join(starts) + r")\w*", re.IGNORECASE) if starts else None
+        )
 
     def spans(self, text: str) -> list[tuple[int, int]]:
         """Offsets (into ``text``) of every matching word."""
+        if self._candidates is None:
+            return []
         found = []
-        for match in _WORD.finditer(text):
+        for match in self._candidates.finditer(text):
             word = match.group(0)
             if same_stem_key(word) in self._keys or (
                 self._prefixes and word.casefold().startswith(self._prefixes)

@@ -57,6 +57,16 @@ _V1 = [
     ) WITHOUT ROWID
     """,
     "CREATE INDEX turns_speaker ON turns(speaker_id)",
+    # Every form under which a speaker was printed or named, for finding a
+    # speaker by name without scanning the turns. Forms of speakers whose
+    # documents were removed may linger; they then match no turn.
+    """
+    CREATE TABLE speaker_forms (
+        speaker_id TEXT NOT NULL,
+        form TEXT NOT NULL,
+        PRIMARY KEY (speaker_id, form)
+    ) WITHOUT ROWID
+    """,
     """
     CREATE TABLE paragraphs (
         rowid INTEGER PRIMARY KEY,

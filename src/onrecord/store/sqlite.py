@@ -73,7 +73,7 @@ class SQLiteStore(Store):
             # lose the last commits, never corrupt the file.
             self._db.execute("PRAGMA synchronous = NORMAL")
             self._db.execute("PRAGMA busy_timeout = 10000")
-            self._db.execute("PRAGMA cache_size = -65536")  # 64 MiB of pages
+            self._db.execute("PRAGMA cache_size = -16384")  # 16 MiB of pages, a fixed ceiling
             self._db.execute("PRAGMA temp_store = MEMORY")
             self._migrate()
         except sqlite3.DatabaseError as error:
@@ -209,6 +209,14 @@ class SQLiteStore(Store):
             ],
         )
         self._insert_paragraphs(rowid, document)
+        forms = {
+            (t.speaker_id, form.casefold())
+            for t in document.turns
+            if t.speaker_id
+            for form in (t.speaker_id, t.speaker, t.label)
+            if form
+        }
+        self._db.executemany("INSERT OR IGNORE INTO speaker_forms VALUES (?, ?)", forms)
 
     def _insert_paragraphs(self, rowid: int | None, document: Document) -> None:
         first = self._db.execute("SELECT coalesce(max(rowid), 0) + 1 FROM paragraphs").fetchone()[0]
@@ -442,12 +450,11 @@ class SQLiteStore(Store):
         ]
 
     def speaker_ids_matching(self, name: str) -> tuple[str, ...]:
-        needle = name.strip().casefold()
+        needle = " ".join(name.split()).casefold()
         rows = self._db.execute(
-            "SELECT DISTINCT speaker_id FROM turns WHERE speaker_id IS NOT NULL AND "
-            "(speaker_id = ? OR lower(speaker) = ? OR instr(lower(speaker), ?) > 0 "
-            "OR instr(lower(label), ?) > 0)",
-            (needle, needle, needle, needle),
+            "SELECT DISTINCT speaker_id FROM speaker_forms "
+            "WHERE instr(replace(form, ?, ' '), ?) > 0",
+            ("\u00a0", needle),
         ).fetchall()
         return tuple(sorted(r[0] for r in rows))
 
