@@ -46,6 +46,7 @@ class DocumentKind(StrEnum):
     SPEECH = "speech"
     ADDRESS = "address"
     BRIEFING = "briefing"
+    DEBATE = "debate"
     OTHER = "other"
 
 

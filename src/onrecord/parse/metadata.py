@@ -27,19 +27,24 @@ _KIND_PATTERNS: tuple[tuple[DocumentKind, re.Pattern[str]], ...] = tuple(
         (
             DocumentKind.PRESS_CONFERENCE,
             r"press[\s-]+conference|news conference|press statements|press approach|"
-            r"пресс-конференц|заявления для прессы|заявления для СМИ",
+            r"(?:answers?|answered|replies|replied) to (?:\w+\s)?(?:journalists|media|press)|"
+            r"answered (?:\w+\s)*questions from|"
+            r"пресс-конференц|заявления для прессы|заявления для СМИ|ответы на вопросы журналистов",
         ),
+        (DocumentKind.DEBATE, r"\bdebate|дебаты"),
         (DocumentKind.INTERVIEW, r"\binterview|интервью"),
         (DocumentKind.BRIEFING, r"\bbriefing|брифинг"),
         (DocumentKind.ADDRESS, r"\baddress\b|обращени|послани"),
         (
             DocumentKind.MEETING,
             r"\bmeeting|\btalks\b|\bsession\b|\bsummit|\bconference\b|\bconsultations\b|"
+            r"\bconversation\b|videoconference|video conference|"
             r"встреч|совещани|переговор|заседани|саммит|беседа",
         ),
         (
             DocumentKind.SPEECH,
-            r"\bspeech|\bremarks\b|\bstatement\b|\bspeaks?\b|выступлени|речь|заявлени",
+            r"\bspeech|\bremarks\b|\bstatement\b|\bspeaks?\b|\brally\b|"
+            r"выступлени|речь|заявлени",
         ),
     )
 )
@@ -106,7 +111,7 @@ def _place_before(prefix: str) -> str | None:
 
 
 def guess_kind(title: str | None, narration: str) -> DocumentKind:
-    """The genre named first in the title, else in the opening narration."""
+    """The most specific genre the title names, else the opening narration."""
     for source in (title or "", narration[:2000]):
         for kind, pattern in _KIND_PATTERNS:
             if pattern.search(source):
