@@ -8,6 +8,7 @@ under ``bench/.work/results/``, from which ``run_all.py`` writes ``docs/benchmar
 from __future__ import annotations
 
 import gc
+import hashlib
 import json
 import math
 import os
@@ -87,11 +88,21 @@ def median(values: Sequence[float]) -> float:
     return float(statistics.median(values))
 
 
-def save_result(name: str, result: dict[str, Any]) -> Path:
-    """Write one benchmark's figures to ``bench/.work/results/<name>.json``."""
+def save_result(name: str, result: dict[str, Any], code_at_start: str) -> Path:
+    """Write one benchmark's figures to ``bench/.work/results/<name>.json``.
+
+    ``code_at_start`` is :func:`code_state` when the benchmark began; the state at the
+    end is stored beside it, so figures taken while src/ changed are flagged.
+    """
     RESULTS.mkdir(parents=True, exist_ok=True)
     path = RESULTS / f"{name}.json"
-    result = {"benchmark": name, "measured_at": now_iso(), **result}
+    result = {
+        "benchmark": name,
+        "measured_at": now_iso(),
+        "code_at_start": code_at_start,
+        "code_at_end": code_state(),
+        **result,
+    }
     path.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return path
 
@@ -135,6 +146,15 @@ def _onrecord_version() -> str:
     from importlib.metadata import version
 
     return version("onrecord")
+
+
+def code_state() -> str:
+    """The commit and a digest of every file under src/: equal only for the same code."""
+    digest = hashlib.sha256()
+    for path in sorted((REPO / "src").rglob("*.py")):
+        digest.update(str(path.relative_to(REPO)).encode())
+        digest.update(path.read_bytes())
+    return f"{_git_commit()}, src {digest.hexdigest()[:10]}"
 
 
 def _git_commit() -> str:

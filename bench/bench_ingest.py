@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from _common import (
+    code_state,
     log,
     markdown_table,
     median,
@@ -200,8 +201,9 @@ def main() -> None:
     if args.runs < 3:
         parser.error("--runs must be at least 3")
     corpus = require_corpus("bench_ingest")
+    code_at_start = code_state()
     result = summarise(corpus, measure(corpus, args.runs))
-    save_result(NAME, result)
+    save_result(NAME, result, code_at_start)
     print(render(result))
     if args.profile:
         print(f"profile: {profile_onrecord(corpus)}")

@@ -27,6 +27,7 @@ from typing import Any
 
 from _common import (
     REPO,
+    code_state,
     log,
     markdown_table,
     remove_database,
@@ -247,9 +248,10 @@ def main() -> None:
     parser.add_argument("--copies", type=int, nargs="+", default=[1, 5, 20])
     args = parser.parse_args()
     source = require_corpus("bench_memory")
+    code_at_start = code_state()
     runs = [measure_copy(source, n) for n in sorted(args.copies)]
     result = summarise(runs)
-    save_result(NAME, result)
+    save_result(NAME, result, code_at_start)
     print(render(result))
 
 

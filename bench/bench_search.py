@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from _common import (
+    code_state,
     log,
     markdown_table,
     median,
@@ -404,9 +405,10 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true", help="also cProfile onrecord's side")
     args = parser.parse_args()
     source = require_corpus("bench_search")
+    code_at_start = code_state()
     copies = [bench_copy(source, n, args.rounds, args.reuse) for n in args.copies]
     result = {"queries": len(QUERIES), "limit": LIMIT, "goal_ratio": GOAL_RATIO, "copies": copies}
-    save_result(NAME, result)
+    save_result(NAME, result, code_at_start)
     print(render(result))
     if args.profile:
         for n in args.copies:

@@ -88,6 +88,21 @@ def header(started: str, facts: dict[str, str], quick: bool) -> str:
     )
 
 
+def code_measured(results: dict[str, dict[str, Any]]) -> str:
+    """Which code each benchmark measured; others may change src/ during a run."""
+    lines = []
+    for name, _, _, _ in BENCHMARKS:
+        start, end = results[name]["code_at_start"], results[name]["code_at_end"]
+        if start == end:
+            lines.append(f"- {name}: onrecord at {start}")
+        else:
+            lines.append(
+                f"- {name}: **src/ changed while it ran** (from {start} to {end}); "
+                "its figures mix the two"
+            )
+    return "Code measured (commit, and a digest of src/):\n\n" + "\n".join(lines) + "\n"
+
+
 def summary(results: dict[str, dict[str, Any]]) -> str:
     rows = [
         [benchmark, goal, measured, verdict(met)]
@@ -119,7 +134,7 @@ def write_page(started: str, facts: dict[str, str], quick: bool) -> None:
         if result is None:
             raise SystemExit(f"{script} wrote no result; docs/benchmarks.md left as it was")
         results[name] = result
-    sections = [header(started, facts, quick), summary(results)]
+    sections = [header(started, facts, quick), code_measured(results), summary(results)]
     sections += [render(results[name]) for name, _, render, _ in BENCHMARKS]
     DOCS.parent.mkdir(parents=True, exist_ok=True)
     DOCS.write_text("\n".join(sections), encoding="utf-8")
