@@ -49,6 +49,7 @@ __all__ = [
 DEFAULT_DB = "onrecord.db"
 _QUOTE_CANDIDATES = 200
 _MAX_LIMIT = 10_000
+_MAX_NOTES = 1000
 
 
 def default_db_path() -> Path:
@@ -117,9 +118,18 @@ class IngestReport:
     warnings: list[str] = field(default_factory=list)
     replaced: list[str] = field(default_factory=list)
 
+    omitted: int = 0  # notes past the cap, counted but not kept
+
     @property
     def ok(self) -> bool:
         return not self.failures
+
+    def note(self, notes: list[str], message: str) -> None:
+        """Keep a duplicate or warning line, up to a cap: a huge ingest stays small."""
+        if len(notes) < _MAX_NOTES:
+            notes.append(message)
+        else:
+            self.omitted += 1
 
     @property
     def documents(self) -> int:
@@ -168,11 +178,16 @@ class Corpus:
         workers = default_workers() if workers is None else workers
         report = IngestReport()
         notify = on_event or (lambda event: None)
-        seen: dict[str, str] = {}
+        # Hashes, not ids and sources: memory must not grow with the corpus.
+        seen: set[int] = set()
 
         def documents() -> Iterator[Document]:
             items = parse_inputs(
-                paths, speakers=self.speaker_directory, max_bytes=max_bytes, fmt=fmt
+                paths,
+                speakers=self.speaker_directory,
+                max_bytes=max_bytes,
+                fmt=fmt,
+                workers=workers,
             )
             for item in items:
                 if isinstance(item, InputError):
@@ -181,20 +196,22 @@ class Corpus:
                 elif isinstance(item, Skipped):
                     report.skipped.append(f"{item.source}: {item.reason}")
                     notify(IngestEvent(item.source, "skipped", message=item.reason))
-                elif item.id in seen:
-                    where = _where(item)
-                    report.duplicates.append(
-                        f"{where}: document {item.id} already read from {seen[item.id]} "
-                        "in this run; this copy is not stored"
+                elif hash(item.id) in seen:
+                    message = (
+                        f"{_where(item)}: document {item.id} appears again in this run; "
+                        "the first copy is kept and this one is not stored"
                     )
-                    notify(IngestEvent(where, "duplicate", item.id))
+                    report.note(report.duplicates, message)
+                    notify(IngestEvent(_where(item), "duplicate", item.id, message))
                 else:
-                    seen[item.id] = _where(item)
-                    report.warnings.extend(
-                        f"{_where(item)}: {item.id}: {w.code}: {w.message}"
-                        for w in item.warnings
-                        if w.code not in ("no-speakers",)
-                    )
+                    seen.add(hash(item.id))
+                    for warning in item.warnings:
+                        if warning.code != "no-speakers":
+                            message = (
+                                f"{_where(item)}: {item.id}: {warning.code}: {warning.message}"
+                            )
+                            report.note(report.warnings, message)
+                            notify(IngestEvent(_where(item), "warning", item.id, message))
                     yield item
 
         for outcome in self.store.write(documents()):
@@ -205,7 +222,7 @@ class Corpus:
             else:
                 report.unchanged += 1
             report.replaced.extend(outcome.replaced)
-            notify(IngestEvent(seen.get(outcome.doc_id, ""), outcome.status.value, outcome.doc_id))
+            notify(IngestEvent(outcome.doc_id, outcome.status.value, outcome.doc_id))
         return report
 
     # --- documents -------------------------------------------------------

@@ -157,9 +157,10 @@ def ingest(
     with tqdm(unit=" docs", disable=quiet or None, file=sys.stderr, leave=False) as bar:
 
         def on_event(event: IngestEvent) -> None:
-            if event.status == "failed":
-                bar.write(f"error: {event.message}", file=sys.stderr)
-            elif event.status not in ("skipped", "duplicate"):
+            if event.status in ("failed", "warning", "duplicate"):
+                prefix = "error" if event.status == "failed" else event.status
+                bar.write(f"{prefix}: {event.message}", file=sys.stderr)
+            elif event.status != "skipped":
                 bar.update(1)
 
         report = corpus.ingest(
@@ -171,10 +172,6 @@ def ingest(
 
 
 def _print_report(report: IngestReport, corpus: Corpus) -> None:
-    for line in report.warnings:
-        click.echo(f"warning: {line}", err=True)
-    for line in report.duplicates:
-        click.echo(f"duplicate: {line}", err=True)
     for line in report.skipped:
         click.echo(f"skipped: {line}", err=True)
     for doc_id in report.replaced:

@@ -33,6 +33,7 @@ __all__ = ["LabelCandidate", "LabelShape", "find_label_candidate", "judge_label"
 # Label text, then a colon followed by a space or the end of the paragraph.
 # Nothing but the label may stand before it, so a colon inside a sentence
 # can never become a label.
+_MAX_CANDIDATE = 320
 _CANDIDATE = re.compile(r"[^\n:]{1,320}?(?=:(?:[\s\u00a0]|$))")
 # US briefing transcripts print the questioner as a bare "Q" with a tab or spaces.
 _BARE_Q = re.compile(r"Q(?=\t| {2,}|\u00a0)")
@@ -170,7 +171,10 @@ class LabelShape:
 
 def find_label_candidate(text: str, start: int, end: int) -> LabelCandidate | None:
     """The text before an opening colon of the paragraph ``text[start:end]``."""
-    match = _CANDIDATE.match(text, start, end)
+    colon = text.find(":", start, min(end, start + _MAX_CANDIDATE + 1))
+    # Most paragraphs have no colon near their start: no regex for them.
+    no_colon = colon < 0 or "\n" in text[start:colon]
+    match = None if no_colon else _CANDIDATE.match(text, start, end)
     if match is None:
         bare = _BARE_Q.match(text, start, end)
         if bare is None:

@@ -178,6 +178,7 @@ def _classify(
     candidates = _label_candidates(text, spans, raw)
     repeated = Counter(squash_spaces(c.printed) for c in candidates if c is not None)
     seen = _names_in_document(candidates, raw, directory, doc_id)
+    resolved: dict[str, ResolvedSpeaker] = {}  # a printed label means one speaker per document
     blocks: list[_Block] = []
     current: _Block | None = None  # the labelled block whose speaker is speaking now
     for (start, end), candidate in zip(spans, candidates, strict=True):
@@ -193,7 +194,10 @@ def _classify(
                 continue
         shape = _accepted_shape(text, end, candidate, raw, directory, seen, repeated)
         if candidate is not None and shape is not None:
-            speaker = directory.resolve(shape, candidate.printed, doc_id, seen)
+            speaker = resolved.get(candidate.printed)
+            if speaker is None:
+                speaker = directory.resolve(shape, candidate.printed, doc_id, seen)
+                resolved[candidate.printed] = speaker
             current = _Block(
                 candidate.content_start,
                 end,

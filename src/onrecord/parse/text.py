@@ -20,7 +20,8 @@ _SPACE_TABLE = str.maketrans({**dict.fromkeys(_SPACE_CHARS, " "), **dict.fromkey
 _MULTI_SPACE = re.compile(r"[ \t]+")
 
 # A blank line (possibly holding only spaces) separates paragraphs.
-_BLANK_LINE = re.compile(r"\r?\n(?:[ \t\u00a0\f\v]*\r?\n)+")
+# Lines holding something other than white space, one after another.
+_PARAGRAPH = re.compile(r"[^\S\n]*\S[^\n]*(?:\n[^\S\n]*\S[^\n]*)*")
 _LINE_BREAK = re.compile(r"\r?\n|\r")
 
 
@@ -53,7 +54,11 @@ def paragraph_spans(text: str) -> list[tuple[int, int]]:
     all but several lines is taken to put one paragraph on each line, as
     plain-text exports of transcripts often do.
     """
-    spans = [span for span in _split(text, _BLANK_LINE) if span[0] < span[1]]
+    spans = [
+        span
+        for match in _PARAGRAPH.finditer(text)
+        if (span := trimmed_span(text, match.start(), match.end()))[0] < span[1]
+    ]
     if len(spans) <= 1:
         lines = [span for span in _split(text, _LINE_BREAK) if span[0] < span[1]]
         if len(lines) >= 3:

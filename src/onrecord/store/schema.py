@@ -64,7 +64,8 @@ _V1 = [
     CREATE TABLE speaker_forms (
         speaker_id TEXT NOT NULL,
         form TEXT NOT NULL,
-        PRIMARY KEY (speaker_id, form)
+        is_label INTEGER NOT NULL,
+        PRIMARY KEY (speaker_id, form, is_label)
     ) WITHOUT ROWID
     """,
     """
@@ -78,7 +79,8 @@ _V1 = [
         speaker_id TEXT,
         date TEXT,
         kind TEXT NOT NULL,
-        language TEXT NOT NULL
+        language TEXT NOT NULL,
+        body TEXT NOT NULL
     )
     """,
     # A paragraph's id is "<document id>#p<idx + 1>", so (doc, idx) finds it.
@@ -87,16 +89,12 @@ _V1 = [
     "CREATE UNIQUE INDEX paragraphs_doc ON paragraphs(doc, idx)",
     # The full-text index holds each paragraph's words (Cyrillic ones
     # pre-stemmed, see onrecord.query.stemming); its rowid is the paragraph's.
-    # It keeps no copy of the text: its content is this view over the
-    # documents, so a paragraph's words are stored once, in documents.text.
-    """
-    CREATE VIEW paragraph_text AS
-    SELECT p.rowid AS rowid, substr(d.text, p.start + 1, p."end" - p.start) AS body
-    FROM paragraphs p JOIN documents d ON d.rowid = p.doc
-    """,
+    # Its content is paragraphs.body, so it keeps no copy of its own. The
+    # body duplicates a slice of documents.text on purpose: a hit is then
+    # read without reading its whole document.
     """
     CREATE VIRTUAL TABLE paragraph_fts USING fts5(
-        body, content = 'paragraph_text', content_rowid = 'rowid',
+        body, content = 'paragraphs', content_rowid = 'rowid',
         tokenize = 'porter unicode61 remove_diacritics 2'
     )
     """,

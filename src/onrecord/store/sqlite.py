@@ -48,8 +48,7 @@ _DOC_COLUMNS = (
 # Citation fields of chosen paragraphs; {source} yields (prow, score) rows.
 _PARAGRAPH_SELECT = """
     SELECT d.id || '#p' || (p.idx + 1), d.id, d.title, d.date, d.source_url, d.kind,
-           d.language, p.start, p."end",
-           substr(d.text, p.start + 1, p."end" - p.start), t.kind, t.speaker_id, t.speaker,
+           d.language, p.start, p."end", p.body, t.kind, t.speaker_id, t.speaker,
            t.label, t.role, chosen.score
     FROM {source} AS chosen
     JOIN paragraphs p ON p.rowid = chosen.prow
@@ -210,20 +209,21 @@ class SQLiteStore(Store):
         )
         self._insert_paragraphs(rowid, document)
         forms = {
-            (t.speaker_id, form.casefold())
+            (t.speaker_id, form.casefold(), is_label)
             for t in document.turns
             if t.speaker_id
-            for form in (t.speaker_id, t.speaker, t.label)
+            for form, is_label in ((t.speaker_id, 0), (t.speaker, 0), (t.label, 1))
             if form
         }
-        self._db.executemany("INSERT OR IGNORE INTO speaker_forms VALUES (?, ?)", forms)
+        self._db.executemany("INSERT OR IGNORE INTO speaker_forms VALUES (?, ?, ?)", forms)
 
     def _insert_paragraphs(self, rowid: int | None, document: Document) -> None:
         first = self._db.execute("SELECT coalesce(max(rowid), 0) + 1 FROM paragraphs").fetchone()[0]
         rows = []
         bodies = []
         for offset, paragraph in enumerate(document.paragraphs):
-            body, _ = index_body(document.text[paragraph.start : paragraph.end])
+            text = document.text[paragraph.start : paragraph.end]
+            body, _ = index_body(text)
             turn = document.turns[paragraph.turn]
             rows.append(
                 (
@@ -237,12 +237,13 @@ class SQLiteStore(Store):
                     document.date,
                     document.kind.value,
                     document.language,
+                    text,
                 )
             )
             bodies.append((first + offset, body))
         self._db.executemany(
             'INSERT INTO paragraphs (rowid, doc, idx, turn, start, "end", speaker_id, date, '
-            "kind, language) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "kind, language, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             rows,
         )
         self._db.executemany("INSERT INTO paragraph_fts (rowid, body) VALUES (?, ?)", bodies)
@@ -450,13 +451,16 @@ class SQLiteStore(Store):
         ]
 
     def speaker_ids_matching(self, name: str) -> tuple[str, ...]:
+        # Names and ids first: "Putin" is Vladimir Putin, not everyone whose
+        # label mentions him ("Co-chair of Vladimir Putin's campaign …").
         needle = " ".join(name.split()).casefold()
         rows = self._db.execute(
-            "SELECT DISTINCT speaker_id FROM speaker_forms "
+            "SELECT DISTINCT speaker_id, is_label FROM speaker_forms "
             "WHERE instr(replace(form, ?, ' '), ?) > 0",
             ("\u00a0", needle),
         ).fetchall()
-        return tuple(sorted(r[0] for r in rows))
+        by_name = {speaker_id for speaker_id, is_label in rows if not is_label}
+        return tuple(sorted(by_name or {speaker_id for speaker_id, _ in rows}))
 
     def close(self) -> None:
         self._db.close()
