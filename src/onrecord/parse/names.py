@@ -86,7 +86,6 @@ PLACE_WORDS = _words(
 OBJECT_CONNECTORS = _words("of for and on to the in at from")
 _JOINED_PARTICLE = re.compile(r"^(?:al|el|ul|bin|ibn|abu|d)[-'’]\w")
 _INITIALS = re.compile(r"(?:\w\.)+")
-_ROMAN = re.compile(r"^[IVX]{1,4}$")
 
 
 def is_initials(token: str) -> bool:
@@ -172,6 +171,3 @@ def _given_name_start(tokens: list[str]) -> int:
 def _plain_given(token: str) -> bool:
     return is_name_token(token) and not _is_title(token) and not is_initials(token)
 
-
-def roman_numeral(token: str) -> bool:
-    return bool(_ROMAN.match(token))
