@@ -43,7 +43,9 @@ PARSER_NAME = "onrecord.parse"
 # then re-parsed on the next ingest instead of being reported unchanged.
 PARSER_VERSION = "1.0.0"
 
-_MARK_OPENINGS = "*<[(…."
+_MARK_OPENINGS = "*<[(….E"
+# The White House's closing line: "END  2:41 P.M. EST".
+_END_MARK = re.compile(r"^END\b[\s\d:.APMESTDapmestd]*$")
 _QUOTE_MARKS = "“\"«„‘'"
 _SEPARATOR = re.compile(r"^\*(?:[\s\u00a0]*\*){2,}$")
 _OMISSION = re.compile(r"^[<\[(]?\s*(?:…|\.\.\.)\s*[>\])]?$")
@@ -189,7 +191,7 @@ def _classify(
                 blocks.append(_Block(start, end, TurnKind.NARRATION))
                 current = None
                 continue
-            if _OMISSION.match(chunk) or _BRACKETED.match(chunk):
+            if _OMISSION.match(chunk) or _BRACKETED.match(chunk) or _END_MARK.match(chunk):
                 blocks.append(_Block(start, end, TurnKind.NARRATION))
                 continue
         shape = _accepted_shape(text, end, candidate, raw, directory, seen, repeated)
