@@ -39,7 +39,7 @@ from _common import (
     verdict,
 )
 from make_corpus import ensure_corpus
-from onrecord import Corpus
+from onrecord import Corpus, SearchHit
 from onrecord.query.syntax import parse_query
 from onrecord.store.fts5 import to_fts5
 
@@ -160,8 +160,8 @@ def bare_query(query: Query, speakers: dict[str, tuple[str, ...]]) -> BareQuery:
     return BareQuery(sql, tuple(params))
 
 
-def run_onrecord(corpus: Corpus, query: Query) -> list[str]:
-    hits = corpus.search(
+def search(corpus: Corpus, query: Query) -> list[SearchHit]:
+    return corpus.search(
         query.text,
         speaker=query.speaker,
         since=query.since,
@@ -169,7 +169,10 @@ def run_onrecord(corpus: Corpus, query: Query) -> list[str]:
         kind=query.kind,
         limit=LIMIT,
     )
-    return [hit.citation.paragraph_id for hit in hits]
+
+
+def run_onrecord(corpus: Corpus, query: Query) -> list[str]:
+    return [hit.citation.paragraph_id for hit in search(corpus, query)]
 
 
 def run_bare(db: sqlite3.Connection, query: BareQuery) -> list[int]:
@@ -222,15 +225,7 @@ def same_hits(corpus: Corpus, db: sqlite3.Connection, bare: Sequence[BareQuery])
     """
     differing = []
     for query, statement in zip(QUERIES, bare, strict=True):
-        hits = corpus.search(
-            query.text,
-            speaker=query.speaker,
-            since=query.since,
-            until=query.until,
-            kind=query.kind,
-            limit=LIMIT,
-        )
-        ours = [hit.score for hit in hits]
+        ours = [hit.score for hit in search(corpus, query)]
         theirs = [round(-row[1], 4) for row in db.execute(statement.sql, statement.params)]
         if ours != theirs:
             differing.append(query.label())
