@@ -94,14 +94,14 @@ def parse(raw: RawDocument, speakers: SpeakerDirectory | None = None) -> Documen
     blocks = _classify(text, spans, raw, directory, doc_id)
     turns, paragraphs = _assemble(blocks, doc_id)
 
-    header = [(b.start, b.end) for b in _leading_narration(blocks)]
-    found = read_header(text, header, language)
+    lead = _leading_narration(blocks)
+    found = read_header(text, [(b.start, b.end) for b in lead], language)
     title = raw.title if raw.title is not None else found.title
     date = _document_date(raw, found.date, language, warnings)
     place = raw.place if raw.place else found.place
     if not any(turn.kind is TurnKind.SPEECH for turn in turns):
         warnings.append(ParseWarning("no-speakers", "no speaker label was recognised"))
-    narration = "\n".join(text[b.start : b.end] for b in _leading_narration(blocks))
+    narration = "\n".join(text[b.start : b.end] for b in lead)
     return Document(
         id=doc_id,
         text=text,
