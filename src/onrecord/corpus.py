@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from onrecord.errors import InputError, QueryError
+from onrecord.ingest.records import RecordLine
 from onrecord.ingest.sources import DEFAULT_MAX_BYTES, Skipped, read_inputs
 from onrecord.model import Document, RawDocument
 from onrecord.parse.metadata import normalise_date
@@ -79,7 +80,7 @@ def parse_inputs(
     ``workers`` other processes parse while this one reads (0: parse here).
     """
     directory = speakers or SpeakerDirectory.load(default_speakers_path())
-    items: Iterator[RawDocument | InputError | Skipped] = read_inputs(
+    items: Iterator[RawDocument | RecordLine | InputError | Skipped] = read_inputs(
         paths, max_bytes=max_bytes, fmt=fmt
     )
     parsed: Iterator[Document | InputError | Skipped] = parse_items(items, directory, workers)

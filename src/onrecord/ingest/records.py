@@ -17,7 +17,7 @@ import json
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, NamedTuple
 
 from onrecord.errors import (
     EmptyInputError,
@@ -29,7 +29,15 @@ from onrecord.errors import (
 from onrecord.ingest.decode import decode_bytes
 from onrecord.model import RawDocument
 
-__all__ = ["TEXT_FIELDS", "Skipped", "read_csv", "read_json", "read_jsonl", "record_to_raw"]
+__all__ = [
+    "TEXT_FIELDS",
+    "RecordLine",
+    "Skipped",
+    "read_csv",
+    "read_json",
+    "read_jsonl",
+    "record_to_raw",
+]
 
 TEXT_FIELDS = ("text", "body", "content", "transcript")
 
@@ -45,9 +53,28 @@ class Skipped:
 _KNOWN = {"id", "title", "date", "place", "source_url", "url", "language", "lang", "meta"}
 
 
+class RecordLine(NamedTuple):
+    """One line of a JSONL corpus, not yet decoded.
+
+    Lines travel as bytes so that decoding, like parsing, happens in the
+    worker processes of a parallel ingest; ``read`` makes the document.
+    """
+
+    source: str
+    line: int
+    data: bytes
+
+    def read(self) -> RawDocument | InputError:
+        """The raw document on this line, or what is wrong with the line."""
+        value = _decoded(self)
+        if isinstance(value, InputError):
+            return value
+        return _raw_or_error(value, self.source, self.line, hashlib.sha256(self.data).hexdigest())
+
+
 def read_jsonl(
     stream: BinaryIO, source: str, max_bytes: int
-) -> Iterator[RawDocument | InputError | Skipped]:
+) -> Iterator[RecordLine | InputError | Skipped]:
     """One document per line; blank lines are skipped, bad lines reported."""
     for number, line in enumerate(_bounded_lines(stream, max_bytes), start=1):
         if isinstance(line, InputError):
@@ -55,24 +82,29 @@ def read_jsonl(
             continue
         if not line.strip():
             continue
-        try:
-            text, _ = decode_bytes(line, source, number)
-            value = json.loads(text)
-        except InputError as error:
-            yield error
-            continue
-        except json.JSONDecodeError as error:
-            yield FormatError(
-                source, f"broken JSON line: {error.msg} (column {error.colno})", line=number
-            )
-            continue
-        if number == 1 and _is_index_record(value):
-            # Corpora ship side files (pair lists, manifests) in the same
-            # format; a file whose first record has no text is one of those.
-            fields = ", ".join(sorted(value)[:6])
-            yield Skipped(source, f"not a transcript corpus: records have no text field ({fields})")
-            return
-        yield _raw_or_error(value, source, number, hashlib.sha256(line).hexdigest())
+        record = RecordLine(source, number, line)
+        if number == 1:
+            value = _decoded(record)
+            if not isinstance(value, InputError) and _is_index_record(value):
+                # Corpora ship side files (pair lists, manifests) in the same
+                # format; a file whose first record has no text is one of those.
+                fields = ", ".join(sorted(value)[:6])
+                reason = f"not a transcript corpus: records have no text field ({fields})"
+                yield Skipped(source, reason)
+                return
+        yield record
+
+
+def _decoded(record: RecordLine) -> Any:
+    """The JSON value of a line, or the error that says why there is none."""
+    try:
+        text, _ = decode_bytes(record.data, record.source, record.line)
+        return json.loads(text)
+    except InputError as error:
+        return error
+    except json.JSONDecodeError as error:
+        reason = f"broken JSON line: {error.msg} (column {error.colno})"
+        return FormatError(record.source, reason, line=record.line)
 
 
 def _is_index_record(value: Any) -> bool:

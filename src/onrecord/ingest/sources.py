@@ -24,7 +24,7 @@ from onrecord.errors import (
 )
 from onrecord.ingest.decode import decode_bytes
 from onrecord.ingest.html import read_html
-from onrecord.ingest.records import Skipped, read_csv, read_json, read_jsonl
+from onrecord.ingest.records import RecordLine, Skipped, read_csv, read_json, read_jsonl
 from onrecord.model import RawDocument
 
 __all__ = ["DEFAULT_MAX_BYTES", "FORMATS", "Skipped", "read_inputs"]
@@ -47,7 +47,7 @@ FORMATS = {
 _DOC_FILES = ("readme", "license", "licence", "changelog", "copying", "notice", "sources")
 
 
-Item = RawDocument | InputError | Skipped
+Item = RawDocument | RecordLine | InputError | Skipped
 
 
 def read_inputs(

@@ -170,4 +170,3 @@ def _given_name_start(tokens: list[str]) -> int:
 
 def _plain_given(token: str) -> bool:
     return is_name_token(token) and not _is_title(token) and not is_initials(token)
-

@@ -17,6 +17,7 @@ from multiprocessing.pool import AsyncResult, Pool
 from typing import TypeVar
 
 from onrecord.errors import InputError
+from onrecord.ingest.records import RecordLine
 from onrecord.model import Document, RawDocument
 from onrecord.parse.parser import parse
 from onrecord.parse.speakers import SpeakerDirectory
@@ -29,6 +30,7 @@ _BATCH = 16  # documents per task: fewer round trips between processes
 _IN_FLIGHT_PER_WORKER = 4  # batches queued per worker before reading more input
 
 _directory: SpeakerDirectory | None = None
+_PARSEABLE = (RawDocument, RecordLine)
 
 
 def default_workers() -> int:
@@ -36,8 +38,11 @@ def default_workers() -> int:
     return max(0, (os.cpu_count() or 1) - 1)
 
 
-def parse_one(raw: RawDocument, directory: SpeakerDirectory) -> Document | InputError:
+def parse_one(item: RawDocument | RecordLine, directory: SpeakerDirectory) -> Document | InputError:
     """A document, or the error that says why this input is not one."""
+    raw = item.read() if isinstance(item, RecordLine) else item
+    if isinstance(raw, InputError):
+        return raw
     try:
         return parse(raw, directory)
     except InputError as error:
@@ -48,12 +53,12 @@ def parse_one(raw: RawDocument, directory: SpeakerDirectory) -> Document | Input
 
 
 def parse_items(
-    items: Iterable[RawDocument | T], directory: SpeakerDirectory, workers: int
+    items: Iterable[RawDocument | RecordLine | T], directory: SpeakerDirectory, workers: int
 ) -> Iterator[Document | InputError | T]:
     """Parse the raw documents among ``items``, passing everything else through."""
     if workers <= 0:
         for item in items:
-            yield parse_one(item, directory) if isinstance(item, RawDocument) else item
+            yield parse_one(item, directory) if isinstance(item, _PARSEABLE) else item
         return
     context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
     with context.Pool(workers, initializer=_init_worker, initargs=(directory,)) as pool:
@@ -61,10 +66,10 @@ def parse_items(
 
 
 def _ordered(
-    pool: Pool, items: Iterable[RawDocument | T], limit: int
+    pool: Pool, items: Iterable[RawDocument | RecordLine | T], limit: int
 ) -> Iterator[Document | InputError | T]:
     pending: deque[AsyncResult[list[Document | InputError | T]]] = deque()
-    batch: list[RawDocument | T] = []
+    batch: list[RawDocument | RecordLine | T] = []
     for item in items:
         batch.append(item)
         if len(batch) >= _BATCH:
@@ -83,6 +88,6 @@ def _init_worker(directory: SpeakerDirectory) -> None:
     _directory = directory
 
 
-def _parse_batch(batch: list[RawDocument | T]) -> list[Document | InputError | T]:
+def _parse_batch(batch: list[RawDocument | RecordLine | T]) -> list[Document | InputError | T]:
     assert _directory is not None, "worker not initialised"
-    return [parse_one(i, _directory) if isinstance(i, RawDocument) else i for i in batch]
+    return [parse_one(i, _directory) if isinstance(i, _PARSEABLE) else i for i in batch]
