@@ -17,6 +17,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from onrecord.enrich.pipeline import EnrichError, Pipeline
+from onrecord.enrich.sentence_enricher import SentenceEnricher
 from onrecord.errors import InputError, QueryError
 from onrecord.ingest.records import RecordLine
 from onrecord.ingest.sources import DEFAULT_MAX_BYTES, Skipped, read_inputs
@@ -137,6 +139,21 @@ class IngestReport:
         return self.added + self.updated + self.unchanged
 
 
+@dataclass
+class EnrichReport:
+    """What an enrichment run did."""
+
+    enriched: int = 0
+    up_to_date: int = 0
+    annotations: int = 0
+    failures: list[str] = field(default_factory=list)
+
+
+def default_pipeline() -> Pipeline:
+    """The enrichers onrecord runs unless told otherwise."""
+    return Pipeline([SentenceEnricher()])
+
+
 class Corpus:
     """A corpus of transcripts in a store (SQLite by default)."""
 
@@ -224,6 +241,38 @@ class Corpus:
                 report.unchanged += 1
             report.replaced.extend(outcome.replaced)
             notify(IngestEvent(outcome.doc_id, outcome.status.value, outcome.doc_id))
+        return report
+
+    # --- enrichment ------------------------------------------------------
+
+    def enrich(
+        self,
+        pipeline: Pipeline | None = None,
+        *,
+        on_event: Callable[[IngestEvent], None] | None = None,
+    ) -> EnrichReport:
+        """Annotate the documents the pipeline's enrichers have not yet seen.
+
+        Incremental: a document is redone when it changed (re-ingest drops
+        its annotations) or when an enricher's version changed. One failing
+        document is reported and skipped.
+        """
+        pipeline = pipeline or default_pipeline()
+        versions = pipeline.versions
+        notify = on_event or (lambda event: None)
+        report = EnrichReport()
+        for doc_id in list(self.store.needing_enrichment(versions)):
+            try:
+                annotations = pipeline.run(self.store.get(doc_id))
+            except EnrichError as error:
+                report.failures.append(str(error))
+                notify(IngestEvent(doc_id, "failed", doc_id, str(error)))
+                continue
+            self.store.replace_annotations(doc_id, versions, annotations)
+            report.enriched += 1
+            report.annotations += len(annotations)
+            notify(IngestEvent(doc_id, "enriched", doc_id))
+        report.up_to_date = len(self) - report.enriched - len(report.failures)
         return report
 
     # --- documents -------------------------------------------------------

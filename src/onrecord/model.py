@@ -17,6 +17,7 @@ from enum import StrEnum
 from typing import Any, NamedTuple
 
 __all__ = [
+    "Annotation",
     "Document",
     "DocumentKind",
     "LabelHint",
@@ -186,6 +187,38 @@ class Paragraph(NamedTuple):
         return cls(data["id"], index, data["start"], data["end"], data["turn"])
 
 
+class Annotation(NamedTuple):
+    """A span of the text that an enricher labelled: a sentence, an entity, a claim.
+
+    ``layer`` says what kind of thing it is; ``label`` and ``value`` what the
+    enricher found (a type, a score); ``enricher`` and ``version`` who found
+    it, so results can be reproduced and redone when the enricher changes.
+    """
+
+    layer: str
+    start: int
+    end: int
+    label: str | None
+    value: dict[str, Any] | None
+    enricher: str
+    version: str
+
+    def to_dict(self, text: str) -> dict[str, Any]:
+        return {**self._asdict(), "text": text[self.start : self.end]}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Annotation:
+        return cls(
+            data["layer"],
+            data["start"],
+            data["end"],
+            data.get("label"),
+            data.get("value"),
+            data["enricher"],
+            data["version"],
+        )
+
+
 @dataclass(frozen=True, slots=True)
 class Speaker:
     """A person (or a generic voice such as ``Question``) across documents."""
@@ -221,6 +254,7 @@ class Document:
     paragraphs: tuple[Paragraph, ...] = ()
     warnings: tuple[ParseWarning, ...] = ()
     meta: dict[str, Any] = field(default_factory=dict)
+    annotations: tuple[Annotation, ...] = ()
 
     def paragraph_text(self, paragraph: Paragraph) -> str:
         return self.text[paragraph.start : paragraph.end]
@@ -244,6 +278,7 @@ class Document:
             "warnings": [warning.to_dict() for warning in self.warnings],
             "provenance": self.provenance.to_dict(),
             "meta": self.meta,
+            "annotations": [a.to_dict(self.text) for a in self.annotations],
         }
 
     @classmethod
@@ -264,6 +299,7 @@ class Document:
             ),
             warnings=tuple(ParseWarning.from_dict(w) for w in data.get("warnings", [])),
             meta=dict(data.get("meta") or {}),
+            annotations=tuple(Annotation.from_dict(a) for a in data.get("annotations", [])),
         )
 
 

@@ -179,3 +179,18 @@ def test_replacing_and_deleting_russian_documents_leaves_no_stale_index_entries(
     assert store.count_matches(query, Filters()) == 0
     list(store.write(documents))
     assert store.count_matches(query, Filters()) == before
+
+
+def test_an_older_schema_is_migrated_in_place(tmp_path: Path) -> None:
+    from onrecord.store.schema import MIGRATIONS, SCHEMA_VERSION
+
+    path = tmp_path / "old.db"
+    with sqlite3.connect(path) as db:
+        for statement in MIGRATIONS[0]:
+            db.execute(statement)
+        db.execute("PRAGMA user_version = 1")
+    (document,) = parse_path(EXAMPLE)
+    with SQLiteStore(path) as store:
+        assert isinstance(store, SQLiteStore) and store.schema_version == SCHEMA_VERSION > 1
+        list(store.write([document]))
+        assert store.get(document.id) == document

@@ -182,6 +182,34 @@ def _print_report(report: IngestReport, corpus: Corpus) -> None:
     )
 
 
+@main.command()
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@click.pass_context
+@_domain_errors
+def enrich(ctx: click.Context, quiet: bool) -> None:
+    """Annotate stored documents (sentences so far); only new or changed ones.
+
+    Exits 1 when a document failed; the others are annotated.
+    """
+    from tqdm import tqdm
+
+    corpus = _corpus(ctx)
+    with tqdm(unit=" docs", disable=quiet or None, file=sys.stderr, leave=False) as bar:
+
+        def on_event(event: IngestEvent) -> None:
+            if event.status == "failed":
+                bar.write(f"error: {event.message}", file=sys.stderr)
+            bar.update(1)
+
+        report = corpus.enrich(on_event=on_event)
+    click.echo(
+        f"{report.enriched} enriched ({report.annotations} annotations), "
+        f"{report.up_to_date} up to date, {len(report.failures)} failed"
+    )
+    if report.failures:
+        ctx.exit(1)
+
+
 _speaker_option = click.option("--speaker", help="Only this speaker (name, surname or id).")
 _since_option = click.option("--since", help="From this date (YYYY-MM-DD or YYYY).")
 _until_option = click.option("--until", help="Up to this date (YYYY-MM-DD or YYYY).")

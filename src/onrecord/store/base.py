@@ -15,11 +15,11 @@ alignment and concordance, identically for all backends.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from onrecord.model import Document
+from onrecord.model import Annotation, Document
 from onrecord.query.syntax import Node
 
 __all__ = ["Filters", "ParagraphRow", "SpeakerRow", "Store", "WriteOutcome", "WriteStatus"]
@@ -112,6 +112,18 @@ class Store(ABC):
     @abstractmethod
     def delete(self, doc_id: str) -> bool:
         """Remove a document and everything that points into it."""
+
+    # --- enrichment ----------------------------------------------------
+
+    @abstractmethod
+    def needing_enrichment(self, enrichers: dict[str, str]) -> Iterator[str]:
+        """Ids of documents not yet annotated by every enricher at its version."""
+
+    @abstractmethod
+    def replace_annotations(
+        self, doc_id: str, enrichers: dict[str, str], annotations: Sequence[Annotation]
+    ) -> None:
+        """Atomically swap the annotations these enrichers made and record their versions."""
 
     # --- reading -------------------------------------------------------
 

@@ -115,5 +115,19 @@ _V1 = [
     "CREATE INDEX annotations_doc ON annotations(doc, layer)",
 ]
 
-MIGRATIONS: list[list[str]] = [_V1]
+# v2: which enrichers (name and version) have annotated each document, so
+# enrichment is incremental: a document is redone only when it changed or
+# an enricher's version did.
+_V2 = [
+    """
+    CREATE TABLE enrichments (
+        doc INTEGER NOT NULL REFERENCES documents(rowid) ON DELETE CASCADE,
+        enricher TEXT NOT NULL,
+        version TEXT NOT NULL,
+        PRIMARY KEY (doc, enricher)
+    ) WITHOUT ROWID
+    """,
+]
+
+MIGRATIONS: list[list[str]] = [_V1, _V2]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -17,6 +17,7 @@ from typing import Any
 
 from onrecord.errors import NotFoundError, SchemaError, StoreError
 from onrecord.model import (
+    Annotation,
     Document,
     DocumentKind,
     Paragraph,
@@ -216,6 +217,26 @@ class SQLiteStore(Store):
             if form
         }
         self._db.executemany("INSERT OR IGNORE INTO speaker_forms VALUES (?, ?, ?)", forms)
+        self._insert_annotations(rowid, document.annotations)
+
+    def _insert_annotations(self, rowid: int | None, annotations: Iterable[Annotation]) -> None:
+        self._db.executemany(
+            'INSERT INTO annotations (doc, layer, start, "end", label, value, enricher, '
+            "enricher_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    rowid,
+                    a.layer,
+                    a.start,
+                    a.end,
+                    a.label,
+                    None if a.value is None else json.dumps(a.value, ensure_ascii=False),
+                    a.enricher,
+                    a.version,
+                )
+                for a in annotations
+            ],
+        )
 
     def _insert_paragraphs(self, rowid: int | None, document: Document) -> None:
         first = self._db.execute("SELECT coalesce(max(rowid), 0) + 1 FROM paragraphs").fetchone()[0]
@@ -277,7 +298,50 @@ class SQLiteStore(Store):
         self._db.execute("DELETE FROM paragraphs WHERE doc = ?", (rowid,))
         self._db.execute("DELETE FROM turns WHERE doc = ?", (rowid,))
         self._db.execute("DELETE FROM annotations WHERE doc = ?", (rowid,))
+        self._db.execute("DELETE FROM enrichments WHERE doc = ?", (rowid,))
         self._db.execute("DELETE FROM documents WHERE rowid = ?", (rowid,))
+
+    # --- enrichment ------------------------------------------------------
+
+    def needing_enrichment(self, enrichers: dict[str, str]) -> Iterator[str]:
+        last = ""
+        wanted = list(enrichers.items())
+        matches = " OR ".join("(e.enricher = ? AND e.version = ?)" for _ in wanted) or "0"
+        params = [value for pair in wanted for value in pair]
+        while True:  # keyset pagination, as in iter_documents
+            rows = self._db.execute(
+                "SELECT d.id FROM documents d WHERE d.id > ? AND "
+                f"(SELECT count(*) FROM enrichments e WHERE e.doc = d.rowid AND ({matches})) < ? "
+                "ORDER BY d.id LIMIT 500",
+                (last, *params, len(wanted)),
+            ).fetchall()
+            if not rows:
+                return
+            yield from (row[0] for row in rows)
+            last = rows[-1][0]
+
+    def replace_annotations(
+        self, doc_id: str, enrichers: dict[str, str], annotations: Sequence[Annotation]
+    ) -> None:
+        row = self._db.execute("SELECT rowid FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        if row is None:
+            raise NotFoundError(f"no document with id {doc_id!r} in {self.path}")
+        names = list(enrichers)
+        marks = ", ".join("?" * len(names))
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            self._db.execute(
+                f"DELETE FROM annotations WHERE doc = ? AND enricher IN ({marks})", (row[0], *names)
+            )
+            self._insert_annotations(row[0], annotations)
+            self._db.executemany(
+                "INSERT OR REPLACE INTO enrichments (doc, enricher, version) VALUES (?, ?, ?)",
+                [(row[0], name, version) for name, version in enrichers.items()],
+            )
+            self._db.execute("COMMIT")
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
 
     # --- reading documents -----------------------------------------------
 
@@ -340,6 +404,16 @@ class SQLiteStore(Store):
                 (rowid,),
             )
         )
+        annotations = tuple(
+            Annotation(
+                r[0], r[1], r[2], r[3], None if r[4] is None else json.loads(r[4]), r[5], r[6]
+            )
+            for r in self._db.execute(
+                'SELECT layer, start, "end", label, value, enricher, enricher_version '
+                "FROM annotations WHERE doc = ? ORDER BY rowid",
+                (rowid,),
+            )
+        )
         return Document(
             id=doc_id,
             text=text,
@@ -362,6 +436,7 @@ class SQLiteStore(Store):
             paragraphs=paragraphs,
             warnings=tuple(ParseWarning.from_dict(w) for w in json.loads(warnings)),
             meta=json.loads(meta),
+            annotations=annotations,
         )
 
     # --- reading paragraphs ----------------------------------------------
