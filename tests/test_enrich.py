@@ -97,3 +97,20 @@ def test_cli_enrich(tmp_path: Path) -> None:
     assert result.stdout.startswith("1 enriched (")
     again = runner.invoke(main, ["--db", str(db), "enrich", "-q"])
     assert again.stdout.startswith("0 enriched (0 annotations), 1 up to date, 0 failed")
+
+
+def test_annotations_export_as_rows(corpus: Corpus, tmp_path: Path) -> None:
+    import csv
+    import io
+
+    from onrecord.export import export
+
+    corpus.ingest([EXAMPLE])
+    report = corpus.enrich()
+    buffer = io.BytesIO()
+    assert export(corpus.documents(), "csv", buffer, "annotations") == report.annotations
+    rows = list(csv.DictReader(io.StringIO(buffer.getvalue().decode("utf-8"))))
+    assert {r["layer"] for r in rows} == {"sentence"}
+    document = next(corpus.documents())
+    first = rows[0]
+    assert document.text[int(first["start"]) : int(first["end"])] == first["text"]

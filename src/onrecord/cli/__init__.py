@@ -374,7 +374,7 @@ def kwic(ctx: click.Context, /, term: str, as_json: bool, **options: Any) -> Non
     type=click.Choice(LEVELS),
     default="paragraphs",
     show_default=True,
-    help="Rows of CSV/Parquet (JSONL always holds whole documents).",
+    help="Rows of CSV/Parquet (JSONL always holds whole documents, annotations included).",
 )
 @click.option(
     "--output",

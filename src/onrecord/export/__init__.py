@@ -20,7 +20,7 @@ from onrecord.model import Document
 __all__ = ["FORMATS", "LEVELS", "export", "rows"]
 
 FORMATS = ("jsonl", "csv", "parquet")
-LEVELS = ("paragraphs", "turns", "documents")
+LEVELS = ("paragraphs", "turns", "documents", "annotations")
 _PARQUET_BATCH = 5000
 
 _COLUMNS: dict[str, tuple[str, ...]] = {
@@ -33,6 +33,10 @@ _COLUMNS: dict[str, tuple[str, ...]] = {
         "doc_id", "turn", "turn_kind", "speaker_id", "speaker", "label", "role", "start", "end",
         "label_start", "label_end", "continues", "date", "title", "kind", "language",
         "source_url", "text",
+    ),
+    "annotations": (
+        "doc_id", "layer", "start", "end", "label", "value", "enricher", "version", "date",
+        "title", "place", "kind", "language", "source_url", "text",
     ),
     "documents": (
         "doc_id", "title", "date", "place", "kind", "language", "source_url", "paragraphs",
@@ -48,6 +52,8 @@ def rows(documents: Iterable[Document], level: str) -> Iterator[dict[str, Any]]:
             yield from _paragraph_rows(document)
         elif level == "turns":
             yield from _turn_rows(document)
+        elif level == "annotations":
+            yield from _annotation_rows(document)
         else:
             yield _document_row(document)
 
@@ -101,6 +107,22 @@ def _turn_rows(document: Document) -> Iterator[dict[str, Any]]:
             "label_end": turn.label_end,
             "continues": turn.continues,
             "text": document.text[turn.start : turn.end],
+        }
+
+
+def _annotation_rows(document: Document) -> Iterator[dict[str, Any]]:
+    common = _common(document)
+    for annotation in document.annotations:
+        yield {
+            **common,
+            "layer": annotation.layer,
+            "start": annotation.start,
+            "end": annotation.end,
+            "label": annotation.label,
+            "value": None if annotation.value is None else json.dumps(annotation.value),
+            "enricher": annotation.enricher,
+            "version": annotation.version,
+            "text": document.text[annotation.start : annotation.end],
         }
 
 
