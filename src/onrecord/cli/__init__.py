@@ -238,7 +238,8 @@ def search(ctx: click.Context, /, query: str, as_json: bool, **filters: Any) -> 
     if not hits:
         click.echo(f"no paragraph matches {query!r}")
         return
-    click.echo(f"{hits.total} paragraphs match; showing {len(hits)}:\n")
+    matches = "1 paragraph matches" if hits.total == 1 else f"{hits.total} paragraphs match"
+    click.echo(f"{matches}; showing {len(hits)}:\n")
     for rank, hit in enumerate(hits, start=filters["offset"] + 1):
         citation = hit.citation
         who = hit.speaker or "(narration)"
