@@ -121,7 +121,9 @@ class IngestReport:
     warnings: list[str] = field(default_factory=list)
     replaced: list[str] = field(default_factory=list)
 
-    omitted: int = 0  # notes past the cap, counted but not kept
+    # Duplicate and warning lines past the cap are counted here, not kept
+    # (each was still passed to ``on_event`` as it happened).
+    omitted: int = 0
 
     @property
     def ok(self) -> bool:
@@ -133,10 +135,6 @@ class IngestReport:
             notes.append(message)
         else:
             self.omitted += 1
-
-    @property
-    def documents(self) -> int:
-        return self.added + self.updated + self.unchanged
 
 
 @dataclass
