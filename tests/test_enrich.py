@@ -52,7 +52,7 @@ def test_a_pipeline_with_an_unmet_requirement_is_refused() -> None:
 
 def test_sentences_are_stored_with_offsets_and_their_enricher(corpus: Corpus) -> None:
     corpus.ingest([EXAMPLE])
-    report = corpus.enrich()
+    report = corpus.enrich(enrichers=["sentences"])
     assert (report.enriched, report.failures) == (1, [])
     (document,) = corpus.documents()
     sentences = [a for a in document.annotations if a.layer == "sentence"]
@@ -67,16 +67,36 @@ def test_sentences_are_stored_with_offsets_and_their_enricher(corpus: Corpus) ->
 
 def test_enrichment_is_incremental(corpus: Corpus, tmp_path: Path) -> None:
     corpus.ingest([SAMPLES / "kremlin_en_sample.jsonl"])
-    first = corpus.enrich()
+    first = corpus.enrich(enrichers=["sentences"], workers=2)
     assert first.enriched == 19
-    again = corpus.enrich()
+    again = corpus.enrich(enrichers=["sentences"])
     assert (again.enriched, again.up_to_date) == (0, 19)
     # A changed document is redone; the others are not.
     changed = tmp_path / "changed.jsonl"
     line = (SAMPLES / "kremlin_en_sample.jsonl").read_text(encoding="utf-8").splitlines()[0]
     changed.write_text(line.replace("Russia", "Russia.") + "\n", encoding="utf-8")
     assert corpus.ingest([changed]).updated == 1
-    assert corpus.enrich().enriched == 1
+    assert corpus.enrich(enrichers=["sentences"]).enriched == 1
+
+
+def test_worker_processes_give_what_one_process_gives(tmp_path: Path) -> None:
+    stored = []
+    for workers in (0, 2):
+        with Corpus(tmp_path / f"w{workers}.db") as corpus:
+            corpus.ingest([SAMPLES / "kremlin_en_sample.jsonl"], workers=0)
+            report = corpus.enrich(Pipeline([SentenceEnricher(), _Fails()]), workers=workers)
+            assert (report.enriched, len(report.failures)) == (18, 1)
+            stored.append([d.annotations for d in corpus.documents()])
+    assert stored[0] == stored[1]
+
+
+def test_asking_for_an_enricher_brings_what_it_requires() -> None:
+    from onrecord.enrich.registry import build_pipeline
+
+    assert list(build_pipeline(["sentences"]).versions) == ["sentences"]
+    assert list(build_pipeline(["claims"]).versions) == ["sentences", "claims"]
+    with pytest.raises(ConfigError, match="unknown enricher 'nonsense'"):
+        build_pipeline(["nonsense"])
 
 
 def test_one_failing_document_is_reported_and_skipped(corpus: Corpus) -> None:
@@ -92,10 +112,10 @@ def test_cli_enrich(tmp_path: Path) -> None:
     db = tmp_path / "e.db"
     runner = CliRunner()
     assert runner.invoke(main, ["--db", str(db), "ingest", "-q", str(EXAMPLE)]).exit_code == 0
-    result = runner.invoke(main, ["--db", str(db), "enrich", "-q"])
+    result = runner.invoke(main, ["--db", str(db), "enrich", "-q", "--enrichers", "sentences"])
     assert result.exit_code == 0
     assert result.stdout.startswith("1 enriched (")
-    again = runner.invoke(main, ["--db", str(db), "enrich", "-q"])
+    again = runner.invoke(main, ["--db", str(db), "enrich", "-q", "--enrichers", "sentences"])
     assert again.stdout.startswith("0 enriched (0 annotations), 1 up to date, 0 failed")
 
 
@@ -106,7 +126,7 @@ def test_annotations_export_as_rows(corpus: Corpus, tmp_path: Path) -> None:
     from onrecord.export import export
 
     corpus.ingest([EXAMPLE])
-    report = corpus.enrich()
+    report = corpus.enrich(enrichers=["sentences"])
     buffer = io.BytesIO()
     assert export(corpus.documents(), "csv", buffer, "annotations") == report.annotations
     rows = list(csv.DictReader(io.StringIO(buffer.getvalue().decode("utf-8"))))

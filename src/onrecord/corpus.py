@@ -12,32 +12,39 @@ paragraph id, character offsets, URL).
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from onrecord.enrich.pipeline import EnrichError, Pipeline
-from onrecord.enrich.sentence_enricher import SentenceEnricher
-from onrecord.errors import InputError, QueryError
+from onrecord.enrich.pipeline import Pipeline
+from onrecord.enrich.pool import default_enrich_workers, enrich_documents
+from onrecord.enrich.registry import build_pipeline
+from onrecord.errors import EnrichError, InputError, QueryError
 from onrecord.ingest.records import RecordLine
 from onrecord.ingest.sources import DEFAULT_MAX_BYTES, Skipped, read_inputs
 from onrecord.model import Document, RawDocument
 from onrecord.parse.metadata import normalise_date
 from onrecord.parse.pool import default_workers, parse_items
 from onrecord.parse.speakers import SpeakerDirectory
+from onrecord.query import annotations as annotation_queries
 from onrecord.query.highlight import Highlighter, snippet
 from onrecord.query.quote import align_quote, quote_words
 from onrecord.query.results import (
     Citation,
+    Claim,
+    EntityMention,
+    EntitySummary,
     KwicLine,
     QuoteMatch,
     ResultList,
     SearchHit,
     SpeakerSummary,
+    TechniqueHit,
 )
 from onrecord.query.syntax import Phrase, Term, parse_query
-from onrecord.store.base import Filters, ParagraphRow, Store, WriteStatus
+from onrecord.store.base import AnnotationQuery, Filters, ParagraphRow, Store, WriteStatus
 from onrecord.store.sqlite import SQLiteStore
 
 __all__ = [
@@ -148,8 +155,8 @@ class EnrichReport:
 
 
 def default_pipeline() -> Pipeline:
-    """The enrichers onrecord runs unless told otherwise."""
-    return Pipeline([SentenceEnricher()])
+    """The enrichers onrecord runs unless told otherwise: all it knows."""
+    return build_pipeline()
 
 
 class Corpus:
@@ -247,31 +254,174 @@ class Corpus:
         self,
         pipeline: Pipeline | None = None,
         *,
+        enrichers: Iterable[str] | None = None,
+        workers: int | None = None,
+        on_start: Callable[[int], None] | None = None,
         on_event: Callable[[IngestEvent], None] | None = None,
     ) -> EnrichReport:
         """Annotate the documents the pipeline's enrichers have not yet seen.
 
-        Incremental: a document is redone when it changed (re-ingest drops
-        its annotations) or when an enricher's version changed. One failing
-        document is reported and skipped.
+        ``enrichers`` names the enrichers to run (default: all; what they
+        require is added). Incremental: a document is redone when it changed
+        (re-ingest drops its annotations) or when an enricher's version
+        changed. One failing document is reported and skipped. ``workers``
+        processes run the pipeline (default: one per core; 0 or 1: here).
+        ``on_start`` learns how many documents are to be done.
         """
-        pipeline = pipeline or default_pipeline()
+        if pipeline is None:
+            pipeline = build_pipeline(list(enrichers) if enrichers is not None else None)
         versions = pipeline.versions
         notify = on_event or (lambda event: None)
         report = EnrichReport()
-        for doc_id in list(self.store.needing_enrichment(versions)):
-            try:
-                annotations = pipeline.run(self.store.get(doc_id))
-            except EnrichError as error:
-                report.failures.append(str(error))
-                notify(IngestEvent(doc_id, "failed", doc_id, str(error)))
+        todo = list(self.store.needing_enrichment(versions))
+        if on_start is not None:
+            on_start(len(todo))
+        workers = default_enrich_workers() if workers is None else workers
+        documents = (self.store.get(doc_id) for doc_id in todo)
+        for doc_id, outcome in enrich_documents(documents, pipeline, min(workers, len(todo))):
+            if isinstance(outcome, EnrichError):
+                report.failures.append(str(outcome))
+                notify(IngestEvent(doc_id, "failed", doc_id, str(outcome)))
                 continue
-            self.store.replace_annotations(doc_id, versions, annotations)
+            self.store.replace_annotations(doc_id, versions, outcome)
             report.enriched += 1
-            report.annotations += len(annotations)
+            report.annotations += len(outcome)
             notify(IngestEvent(doc_id, "enriched", doc_id))
         report.up_to_date = len(self) - report.enriched - len(report.failures)
         return report
+
+    # --- what the enrichers found ------------------------------------------
+
+    def claims(
+        self,
+        doc: str | None = None,
+        *,
+        speaker: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        language: str | None = None,
+        min_score: float | None = None,
+        limit: int = 20,
+        offset: int = 0,
+    ) -> ResultList[Claim]:
+        """Sentences of speech turns, most worth checking first."""
+        _check_limit(limit, offset)
+        filters = self._filters(
+            speaker=speaker, since=since, until=until, language=language, doc=doc
+        )
+        query = AnnotationQuery(
+            "claim", filters, min_score=min_score, order="score", limit=limit, offset=offset
+        )
+        return annotation_queries.claims(self.store, query)
+
+    def entities(
+        self,
+        doc: str | None = None,
+        *,
+        type: str | None = None,
+        speaker: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        language: str | None = None,
+        speech_only: bool = False,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> ResultList[EntitySummary]:
+        """Entities mentioned, most mentioned first, with document and speaker counts."""
+        _check_limit(limit, offset)
+        query = self._entity_query(doc, type, speaker, since, until, language, speech_only)
+        return annotation_queries.entity_summaries(
+            self.store, _page(query, limit=limit, offset=offset)
+        )
+
+    def mentions(
+        self,
+        entity: str | None = None,
+        *,
+        doc: str | None = None,
+        type: str | None = None,
+        speaker: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        language: str | None = None,
+        speech_only: bool = False,
+        limit: int = 100,
+        offset: int = 0,
+    ) -> ResultList[EntityMention]:
+        """Every mention (of ``entity``, when given), in document order."""
+        _check_limit(limit, offset)
+        query = self._entity_query(doc, type, speaker, since, until, language, speech_only)
+        if entity is not None:
+            query = _with_keys(query, self.entity_ids(entity))
+        return annotation_queries.entity_mentions(
+            self.store, _page(query, limit=limit, offset=offset)
+        )
+
+    def entity_ids(self, name: str) -> tuple[str, ...]:
+        """Canonical ids of stored entities called ``name`` (id, name or alias)."""
+        keys = set(self.store.annotation_keys_matching("entity", name))
+        keys.update(
+            key
+            for key in _gazetteer_ids(name)
+            if self.store.annotation_keys_matching("entity", key)
+        )
+        if not keys:
+            raise QueryError(
+                f"no entity called {name!r} is stored; see 'onrecord entities' for the "
+                "entities found (run 'onrecord enrich' first if the list is empty)"
+            )
+        return tuple(sorted(keys))
+
+    def techniques(
+        self,
+        doc: str | None = None,
+        *,
+        technique: str | None = None,
+        speaker: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        language: str | None = None,
+        min_score: float | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> ResultList[TechniqueHit]:
+        """Persuasion techniques by paragraph; the strongest first."""
+        _check_limit(limit, offset)
+        filters = self._filters(
+            speaker=speaker, since=since, until=until, language=language, doc=doc
+        )
+        labels = tuple(t.strip() for t in technique.split(",")) if technique else None
+        query = AnnotationQuery(
+            "technique",
+            filters,
+            labels=labels,
+            min_score=min_score,
+            order="score",
+            limit=limit,
+            offset=offset,
+        )
+        return annotation_queries.techniques(self.store, query)
+
+    def technique_counts(self, doc: str | None = None, **filters: str | None) -> dict[str, int]:
+        """How many paragraphs show each technique, most frequent first."""
+        query = AnnotationQuery("technique", self._filters(doc=doc, **filters), limit=100)
+        return {count.key: count.mentions for count in self.store.annotation_counts(query)}
+
+    def _entity_query(
+        self,
+        doc: str | None,
+        type: str | None,
+        speaker: str | None,
+        since: str | None,
+        until: str | None,
+        language: str | None,
+        speech_only: bool,
+    ) -> AnnotationQuery:
+        filters = self._filters(
+            speaker=speaker, since=since, until=until, language=language, doc=doc
+        )
+        types = tuple(t.strip().upper() for t in type.split(",")) if type else None
+        return AnnotationQuery("entity", filters, labels=types, speech_only=speech_only)
 
     # --- documents -------------------------------------------------------
 
@@ -298,11 +448,16 @@ class Corpus:
         kind: str | None = None,
         language: str | None = None,
         doc: str | None = None,
+        mentions: str | None = None,
         limit: int = 20,
         offset: int = 0,
         count: bool = False,
     ) -> ResultList[SearchHit]:
-        """Paragraphs matching ``query`` (words, "phrases", OR, NOT, -word, prefix*)."""
+        """Paragraphs matching ``query`` (words, "phrases", OR, NOT, -word, prefix*).
+
+        ``mentions`` keeps paragraphs that mention this entity (a name or an
+        id, as ``onrecord entities`` lists them; needs ``enrich``).
+        """
         _check_limit(limit, offset)
         tree = parse_query(query)
         results: ResultList[SearchHit] = ResultList()
@@ -312,6 +467,8 @@ class Corpus:
         filters = self._filters(
             speaker=speaker, since=since, until=until, kind=kind, language=language, doc=doc
         )
+        if mentions:
+            filters = dataclasses.replace(filters, mentions=self.entity_ids(mentions))
         highlighter = Highlighter(tree)
         for row in self.store.search(tree, filters, limit, offset):
             spans = highlighter.spans(row.text)
@@ -460,6 +617,23 @@ def _iso(value: str | None, name: str) -> str | None:
     if parsed is None:
         raise QueryError(f"--{name}: {value!r} is not a date (use YYYY-MM-DD or YYYY)")
     return parsed
+
+
+def _page(query: AnnotationQuery, *, limit: int, offset: int) -> AnnotationQuery:
+    return dataclasses.replace(query, limit=limit, offset=offset)
+
+
+def _with_keys(query: AnnotationQuery, keys: tuple[str, ...]) -> AnnotationQuery:
+    return dataclasses.replace(query, keys=keys)
+
+
+def _gazetteer_ids(name: str) -> tuple[str, ...]:
+    """Canonical ids the shipped gazetteer gives ``name`` ("Kiev" → kyiv), if any."""
+    try:
+        from onrecord.enrich.gazetteer import lookup_ids
+    except ImportError:  # the gazetteer is optional for queries
+        return ()
+    return tuple(lookup_ids(name))
 
 
 def _check_limit(limit: int, offset: int) -> None:

@@ -16,6 +16,8 @@ never a traceback::
     ├── ConfigError           a speakers.toml or other configuration file is wrong
     ├── StoreError            the database cannot be opened, migrated or written
     │   └── SchemaError            the database was written by a newer onrecord
+    ├── EnrichError           an enricher failed on one document (the others go on)
+    ├── ModelError            a shipped model or its package is missing or not the one pinned
     ├── NotFoundError         a document, paragraph or speaker id that is not stored
     └── QueryError            a query that cannot be run (bad date, bad limit)
 """
@@ -29,9 +31,11 @@ __all__ = [
     "ConfigError",
     "EmptyInputError",
     "EncodingError",
+    "EnrichError",
     "FormatError",
     "InputError",
     "InputTooLargeError",
+    "ModelError",
     "NotFoundError",
     "OnrecordError",
     "QueryError",
@@ -112,3 +116,14 @@ class NotFoundError(OnrecordError):
 
 class QueryError(OnrecordError):
     """A query that cannot be run as given."""
+
+
+class EnrichError(OnrecordError):
+    """An enricher failed on one document; the message names the document and enricher."""
+
+
+class ModelError(OnrecordError):
+    """A model onrecord needs is missing, unreadable or not the release it pins.
+
+    The message names the model and says how to install the right one.
+    """

@@ -8,6 +8,7 @@ traceback.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import sys
@@ -18,7 +19,8 @@ from typing import Any, TypeVar
 import click
 
 from onrecord.corpus import Corpus, IngestEvent, IngestReport, default_db_path, parse_inputs
-from onrecord.errors import InputError, OnrecordError
+from onrecord.enrich.registry import build_pipeline
+from onrecord.errors import EnrichError, InputError, OnrecordError
 from onrecord.export import FORMATS, LEVELS, export
 from onrecord.ingest.sources import DEFAULT_MAX_BYTES, Skipped
 from onrecord.model import Document
@@ -91,29 +93,56 @@ _max_bytes_option = click.option(
 @main.command("parse")
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per document (JSONL).")
+@click.option(
+    "--enrich",
+    "enrichers",
+    metavar="NAMES",
+    help="Also annotate: 'all' or names (sentences,entities,claims,techniques).",
+)
 @_format_option
 @_max_bytes_option
 @click.pass_context
 @_domain_errors
 def parse_command(
-    ctx: click.Context, paths: tuple[str, ...], as_json: bool, fmt: str | None, max_bytes: int
+    ctx: click.Context,
+    paths: tuple[str, ...],
+    as_json: bool,
+    enrichers: str | None,
+    fmt: str | None,
+    max_bytes: int,
 ) -> None:
     """Parse transcripts without storing them (PATH may be a directory or -)."""
     speakers = ctx.find_root().params.get("speakers")
     directory = SpeakerDirectory.load(speakers)
+    pipeline = build_pipeline(_enricher_names(enrichers)) if enrichers else None
     failed = 0
     for item in parse_inputs(paths, speakers=directory, max_bytes=max_bytes, fmt=fmt):
         if isinstance(item, InputError):
             failed += 1
             click.echo(f"error: {item}", err=True)
-        elif isinstance(item, Skipped):
+            continue
+        if isinstance(item, Skipped):
             click.echo(f"skipped: {item.source}: {item.reason}", err=True)
-        elif as_json:
+            continue
+        if pipeline is not None:
+            try:
+                item = dataclasses.replace(item, annotations=tuple(pipeline.run(item)))
+            except EnrichError as error:
+                failed += 1
+                click.echo(f"error: {error}", err=True)
+        if as_json:
             click.echo(json.dumps(item.to_dict(), ensure_ascii=False))
         else:
             click.echo(_document_summary(item))
     if failed:
         ctx.exit(1)
+
+
+def _enricher_names(value: str | None) -> list[str] | None:
+    """None (all enrichers) for 'all' or nothing, else the names given."""
+    if not value or value.strip() == "all":
+        return None
+    return [name.strip() for name in value.split(",") if name.strip()]
 
 
 def _document_summary(document: Document) -> str:
@@ -182,34 +211,6 @@ def _print_report(report: IngestReport, corpus: Corpus) -> None:
     )
 
 
-@main.command()
-@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
-@click.pass_context
-@_domain_errors
-def enrich(ctx: click.Context, quiet: bool) -> None:
-    """Annotate stored documents (sentences so far); only new or changed ones.
-
-    Exits 1 when a document failed; the others are annotated.
-    """
-    from tqdm import tqdm
-
-    corpus = _corpus(ctx)
-    with tqdm(unit=" docs", disable=quiet or None, file=sys.stderr, leave=False) as bar:
-
-        def on_event(event: IngestEvent) -> None:
-            if event.status == "failed":
-                bar.write(f"error: {event.message}", file=sys.stderr)
-            bar.update(1)
-
-        report = corpus.enrich(on_event=on_event)
-    click.echo(
-        f"{report.enriched} enriched ({report.annotations} annotations), "
-        f"{report.up_to_date} up to date, {len(report.failures)} failed"
-    )
-    if report.failures:
-        ctx.exit(1)
-
-
 _speaker_option = click.option("--speaker", help="Only this speaker (name, surname or id).")
 _since_option = click.option("--since", help="From this date (YYYY-MM-DD or YYYY).")
 _until_option = click.option("--until", help="Up to this date (YYYY-MM-DD or YYYY).")
@@ -224,6 +225,9 @@ _json_option = click.option("--json", "as_json", is_flag=True, help="JSON Lines 
 @click.option("--kind", help="Only documents of this kind (e.g. interview, press_conference).")
 @click.option("--language", help="Only documents in this language (en, ru).")
 @click.option("--doc", help="Only this document id.")
+@click.option(
+    "--mentions", metavar="ENTITY", help="Only paragraphs mentioning this entity (needs enrich)."
+)
 @click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 10_000))
 @click.option("--offset", default=0, type=click.IntRange(min=0))
 @_json_option
@@ -313,6 +317,7 @@ def show(ctx: click.Context, doc_id: str, as_json: bool) -> None:
     )
     for warning in document.warnings:
         click.echo(f"warning: {warning.code}: {warning.message}")
+    techniques = _techniques_by_paragraph(document)
     previous_turn = -1
     for paragraph in document.paragraphs:
         turn = document.turns[paragraph.turn]
@@ -323,6 +328,21 @@ def show(ctx: click.Context, doc_id: str, as_json: bool) -> None:
             previous_turn = turn.index
         number = paragraph.id.rsplit("#", 1)[1]
         click.echo(f"  [{number}] {' '.join(document.paragraph_text(paragraph).split())}")
+        if paragraph.start in techniques:
+            click.echo(f"        techniques: {techniques[paragraph.start]}")
+
+
+def _techniques_by_paragraph(document: Document) -> dict[int, str]:
+    """Each paragraph's techniques (by paragraph start), strongest first."""
+    found: dict[int, list[tuple[float, str]]] = {}
+    for annotation in document.annotations:
+        if annotation.layer == "technique" and annotation.label:
+            score = float((annotation.value or {}).get("score", 0.0))
+            found.setdefault(annotation.start, []).append((score, annotation.label))
+    return {
+        start: ", ".join(f"{label} {score:.2f}" for score, label in sorted(pairs, reverse=True))
+        for start, pairs in found.items()
+    }
 
 
 @main.command()
@@ -395,3 +415,11 @@ def export_command(ctx: click.Context, fmt: str, level: str, output: Path | None
             count = export(corpus.documents(), fmt, stream, level)
     unit = "documents" if fmt == "jsonl" else level
     click.echo(f"exported {count} {unit}", err=True)
+
+
+# Commands over what the enrichers found live in their own module; importing
+# it registers them on ``main``.
+from onrecord.cli import enrichment as _enrichment  # noqa: E402
+
+__all__ += []  # the commands above and in ``enrichment`` are reached through ``main``
+del _enrichment

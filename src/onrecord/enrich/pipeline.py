@@ -12,16 +12,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
-from onrecord.errors import ConfigError, OnrecordError
+from onrecord.errors import ConfigError, EnrichError
 from onrecord.model import Annotation, Document
 
 __all__ = ["BASE_LAYERS", "EnrichError", "Enricher", "Pipeline"]
 
 BASE_LAYERS = frozenset({"text", "turns", "paragraphs"})
-
-
-class EnrichError(OnrecordError):
-    """An enricher failed on one document (the others go on)."""
 
 
 class Enricher(Protocol):

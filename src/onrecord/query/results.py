@@ -17,11 +17,15 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Citation",
+    "Claim",
+    "EntityMention",
+    "EntitySummary",
     "KwicLine",
     "QuoteMatch",
     "ResultList",
     "SearchHit",
     "SpeakerSummary",
+    "TechniqueHit",
 ]
 
 
@@ -83,6 +87,65 @@ class KwicLine:
     right: str
     match_start: int
     match_end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """A sentence someone said, scored for whether it is worth checking.
+
+    The citation's offsets are the sentence's.
+    """
+
+    citation: Citation
+    speaker_id: str | None
+    speaker: str | None
+    role: str | None
+    text: str
+    score: float  # 0..1, higher is more worth checking
+    check_worthy: bool
+    enricher: str
+
+
+@dataclass(frozen=True, slots=True)
+class EntityMention:
+    """One mention of a person, place, country, organisation or concept."""
+
+    citation: Citation  # offsets of the mention itself
+    speaker_id: str | None
+    speaker: str | None
+    text: str  # the mention as printed
+    entity_id: str | None
+    name: str | None  # canonical name
+    type: str | None
+    resolved: bool  # found in the shipped gazetteer
+    enricher: str
+
+
+@dataclass(frozen=True, slots=True)
+class EntitySummary:
+    """An entity with how often, in how many documents and by how many speakers."""
+
+    entity_id: str
+    name: str | None
+    type: str | None
+    mentions: int
+    documents: int
+    speakers: int
+    first_date: str | None
+    last_date: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class TechniqueHit:
+    """A persuasion technique detected in one paragraph."""
+
+    citation: Citation  # the paragraph
+    speaker_id: str | None
+    speaker: str | None
+    technique: str
+    score: float
+    text: str
+    enricher: str
 
 
 T = TypeVar("T")

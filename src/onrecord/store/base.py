@@ -16,13 +16,25 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any, Literal
 
 from onrecord.model import Annotation, Document
 from onrecord.query.syntax import Node
 
-__all__ = ["Filters", "ParagraphRow", "SpeakerRow", "Store", "WriteOutcome", "WriteStatus"]
+__all__ = [
+    "AnnotationQuery",
+    "AnnotationRow",
+    "Filters",
+    "KeyCount",
+    "ParagraphRow",
+    "SpeakerRow",
+    "Store",
+    "WriteOutcome",
+    "WriteStatus",
+    "annotation_key",
+]
 
 
 class WriteStatus(StrEnum):
@@ -48,6 +60,9 @@ class Filters:
     kinds: tuple[str, ...] | None = None
     language: str | None = None
     doc_ids: tuple[str, ...] | None = None
+    # Paragraphs that mention one of these entities (canonical ids, as the
+    # entity enricher stores them in ``value["id"]``).
+    mentions: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +104,72 @@ class SpeakerRow:
     last_date: str | None
 
 
+def annotation_key(annotation: Annotation) -> str | None:
+    """What an annotation is about, for grouping and lookup.
+
+    An entity's canonical id (``value["id"]``) when it has one, else its
+    label (a technique's name, a claim's verdict).
+    """
+    value = annotation.value or {}
+    key = value.get("id")
+    return str(key) if key is not None else annotation.label
+
+
+@dataclass(frozen=True, slots=True)
+class AnnotationQuery:
+    """Which annotations to read: one layer, with filters and an order."""
+
+    layer: str
+    filters: Filters = field(default_factory=Filters)
+    labels: tuple[str, ...] | None = None
+    keys: tuple[str, ...] | None = None
+    min_score: float | None = None
+    speech_only: bool = False
+    order: Literal["position", "score"] = "position"
+    limit: int = 100
+    offset: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class AnnotationRow:
+    """A stored annotation with its words, its speaker and what a citation needs."""
+
+    doc_id: str
+    paragraph_id: str | None
+    title: str | None
+    date: str | None
+    source_url: str | None
+    language: str
+    layer: str
+    start: int
+    end: int
+    text: str
+    label: str | None
+    key: str | None
+    score: float | None
+    value: dict[str, Any] | None
+    turn_kind: str | None
+    speaker_id: str | None
+    speaker: str | None
+    role: str | None
+    enricher: str
+    version: str
+
+
+@dataclass(frozen=True, slots=True)
+class KeyCount:
+    """One thing annotated (an entity, a technique) and how often it occurs."""
+
+    key: str
+    name: str | None
+    label: str | None
+    mentions: int
+    documents: int
+    speakers: int
+    first_date: str | None
+    last_date: str | None
+
+
 class Store(ABC):
     """Documents in, citable paragraphs out."""
 
@@ -124,6 +205,22 @@ class Store(ABC):
         self, doc_id: str, enrichers: dict[str, str], annotations: Sequence[Annotation]
     ) -> None:
         """Atomically swap the annotations these enrichers made and record their versions."""
+
+    @abstractmethod
+    def annotations(self, query: AnnotationQuery) -> list[AnnotationRow]:
+        """Annotations of one layer, by position (document, offset) or best score first."""
+
+    @abstractmethod
+    def count_annotations(self, query: AnnotationQuery) -> int:
+        """How many annotations ``query`` selects (ignoring limit and offset)."""
+
+    @abstractmethod
+    def annotation_counts(self, query: AnnotationQuery) -> list[KeyCount]:
+        """What the selected annotations are about (their keys), most mentioned first."""
+
+    @abstractmethod
+    def annotation_keys_matching(self, layer: str, name: str) -> tuple[str, ...]:
+        """Keys of ``layer`` whose key, stored name or label equals ``name`` (any case)."""
 
     # --- reading -------------------------------------------------------
 

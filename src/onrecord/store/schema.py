@@ -129,5 +129,26 @@ _V2 = [
     """,
 ]
 
-MIGRATIONS: list[list[str]] = [_V1, _V2]
+# v3: each annotation knows its paragraph (for the speaker and the citation
+# without a range search), its key (an entity's canonical id, a technique's
+# name) and its score, so entities are counted and claims ranked in SQL.
+_V3 = [
+    "ALTER TABLE annotations ADD COLUMN paragraph INTEGER",
+    "ALTER TABLE annotations ADD COLUMN key TEXT",
+    "ALTER TABLE annotations ADD COLUMN score REAL",
+    """
+    UPDATE annotations SET
+        paragraph = (
+            SELECT p.idx FROM paragraphs p
+            WHERE p.doc = annotations.doc AND p.start <= annotations.start
+              AND annotations.start < p."end"
+        ),
+        key = coalesce(json_extract(value, '$.id'), label),
+        score = json_extract(value, '$.score')
+    """,
+    "CREATE INDEX annotations_key ON annotations(layer, key, doc, paragraph)",
+    "CREATE INDEX annotations_score ON annotations(layer, score)",
+]
+
+MIGRATIONS: list[list[str]] = [_V1, _V2, _V3]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -29,7 +29,10 @@ from onrecord.model import (
 from onrecord.query.stemming import index_body
 from onrecord.query.syntax import Node
 from onrecord.store.base import (
+    AnnotationQuery,
+    AnnotationRow,
     Filters,
+    KeyCount,
     ParagraphRow,
     SpeakerRow,
     Store,
@@ -38,6 +41,13 @@ from onrecord.store.base import (
 )
 from onrecord.store.fts5 import to_fts5, words_to_fts5_any
 from onrecord.store.schema import MIGRATIONS, SCHEMA_VERSION
+from onrecord.store.sqlite_annotations import (
+    annotation_counts,
+    annotation_keys_matching,
+    annotation_rows,
+    count_annotations,
+    insert_annotations,
+)
 
 __all__ = ["SQLiteStore"]
 
@@ -217,26 +227,19 @@ class SQLiteStore(Store):
             if form
         }
         self._db.executemany("INSERT OR IGNORE INTO speaker_forms VALUES (?, ?, ?)", forms)
-        self._insert_annotations(rowid, document.annotations)
+        if rowid is not None:
+            self._insert_annotations(rowid, document.annotations)
 
-    def _insert_annotations(self, rowid: int | None, annotations: Iterable[Annotation]) -> None:
-        self._db.executemany(
-            'INSERT INTO annotations (doc, layer, start, "end", label, value, enricher, '
-            "enricher_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                (
-                    rowid,
-                    a.layer,
-                    a.start,
-                    a.end,
-                    a.label,
-                    None if a.value is None else json.dumps(a.value, ensure_ascii=False),
-                    a.enricher,
-                    a.version,
-                )
-                for a in annotations
-            ],
-        )
+    def _insert_annotations(self, rowid: int, annotations: Sequence[Annotation]) -> None:
+        if not annotations:
+            return
+        starts = [
+            r[0]
+            for r in self._db.execute(
+                "SELECT start FROM paragraphs WHERE doc = ? ORDER BY idx", (rowid,)
+            )
+        ]
+        insert_annotations(self._db, rowid, starts, annotations)
 
     def _insert_paragraphs(self, rowid: int | None, document: Document) -> None:
         first = self._db.execute("SELECT coalesce(max(rowid), 0) + 1 FROM paragraphs").fetchone()[0]
@@ -342,6 +345,18 @@ class SQLiteStore(Store):
         except BaseException:
             self._db.execute("ROLLBACK")
             raise
+
+    def annotations(self, query: AnnotationQuery) -> list[AnnotationRow]:
+        return annotation_rows(self._db, query, _paragraph_filters(query.filters))
+
+    def count_annotations(self, query: AnnotationQuery) -> int:
+        return count_annotations(self._db, query, _paragraph_filters(query.filters))
+
+    def annotation_counts(self, query: AnnotationQuery) -> list[KeyCount]:
+        return annotation_counts(self._db, query, _paragraph_filters(query.filters))
+
+    def annotation_keys_matching(self, layer: str, name: str) -> tuple[str, ...]:
+        return annotation_keys_matching(self._db, layer, name)
 
     # --- reading documents -----------------------------------------------
 
@@ -577,6 +592,11 @@ _FILTER_SQL: dict[str, tuple[str, str]] = {
     "kinds": ("+p.kind IN ({in})", "d.kind IN ({in})"),
     "language": ("+p.language = ?", "d.language = ?"),
     "doc_ids": ("p.doc IN (SELECT rowid FROM documents WHERE id IN ({in}))", "d.id IN ({in})"),
+    "mentions": (
+        "EXISTS (SELECT 1 FROM annotations m WHERE m.layer = 'entity' AND m.key IN ({in}) "
+        "AND m.doc = p.doc AND m.paragraph = p.idx)",
+        "d.rowid IN (SELECT doc FROM annotations WHERE layer = 'entity' AND key IN ({in}))",
+    ),
 }
 
 
