@@ -10,6 +10,7 @@ import click
 
 from onrecord.cli import _corpus, _domain_errors, _emit_json, _enricher_names, main
 from onrecord.corpus import IngestEvent
+from onrecord.query.results import TechniqueHit
 
 __all__: list[str] = []
 
@@ -164,7 +165,11 @@ def entities(
 @click.pass_context
 @_domain_errors
 def techniques(ctx: click.Context, /, doc_id: str | None, as_json: bool, **options: Any) -> None:
-    """Persuasion techniques (SemEval-2023's 23) detected per paragraph, per turn."""
+    """Persuasion techniques (SemEval-2023's 23) detected per paragraph.
+
+    With DOC_ID, grouped by turn in the order of the transcript; otherwise
+    the strongest detections in the corpus first.
+    """
     results = _corpus(ctx).techniques(doc_id, **options)
     if as_json:
         _emit_json(results)
@@ -172,12 +177,36 @@ def techniques(ctx: click.Context, /, doc_id: str | None, as_json: bool, **optio
     if not results:
         click.echo("no persuasion techniques found (run 'onrecord enrich' first?)")
         return
+    if doc_id is not None:
+        _techniques_by_turn(results)
+        return
     click.echo(f"{results.total} detections; showing {len(results)}, strongest first:\n")
     for hit in results:
         citation = hit.citation
         who = click.style(hit.speaker or "(unknown)", bold=True)
         click.echo(f"{hit.score:.2f} {hit.technique:34} {who} — {citation.paragraph_id}")
         click.echo(f"     “{_excerpt(hit.text)}”")
+
+
+def _techniques_by_turn(results: list[TechniqueHit]) -> None:
+    turns: dict[int, list[TechniqueHit]] = {}
+    for hit in results:
+        turns.setdefault(hit.turn if hit.turn is not None else -1, []).append(hit)
+    for turn, hits in sorted(turns.items()):
+        counts: dict[str, float] = {}
+        for hit in hits:
+            counts[hit.technique] = max(counts.get(hit.technique, 0.0), hit.score)
+        who = click.style(hits[0].speaker or "(unknown)", bold=True)
+        found = ", ".join(f"{name} {score:.2f}" for name, score in sorted(counts.items()))
+        click.echo(f"turn {turn}  {who}: {found}")
+        for paragraph_id in sorted({h.citation.paragraph_id for h in hits}, key=_paragraph_number):
+            names = sorted(h.technique for h in hits if h.citation.paragraph_id == paragraph_id)
+            click.echo(f"    {paragraph_id}: {', '.join(names)}")
+
+
+def _paragraph_number(paragraph_id: str) -> int:
+    number = paragraph_id.rpartition("#p")[2]
+    return int(number) if number.isdigit() else 0
 
 
 def _excerpt(text: str, width: int = 160) -> str:

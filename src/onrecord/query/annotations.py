@@ -34,6 +34,7 @@ def claims(store: Store, query: AnnotationQuery) -> ResultList[Claim]:
     results: ResultList[Claim] = ResultList(
         Claim(
             citation=citation(row),
+            turn=row.turn,
             speaker_id=row.speaker_id,
             speaker=row.speaker,
             role=row.role,
@@ -92,6 +93,7 @@ def techniques(store: Store, query: AnnotationQuery) -> ResultList[TechniqueHit]
     results: ResultList[TechniqueHit] = ResultList(
         TechniqueHit(
             citation=citation(row),
+            turn=row.turn,
             speaker_id=row.speaker_id,
             speaker=row.speaker,
             technique=row.label or "",

@@ -97,6 +97,7 @@ class Claim:
     """
 
     citation: Citation
+    turn: int | None
     speaker_id: str | None
     speaker: str | None
     role: str | None
@@ -140,6 +141,7 @@ class TechniqueHit:
     """A persuasion technique detected in one paragraph."""
 
     citation: Citation  # the paragraph
+    turn: int | None  # index of the turn the paragraph belongs to
     speaker_id: str | None
     speaker: str | None
     technique: str

@@ -149,6 +149,7 @@ class AnnotationRow:
     score: float | None
     value: dict[str, Any] | None
     turn_kind: str | None
+    turn: int | None
     speaker_id: str | None
     speaker: str | None
     role: str | None

@@ -36,7 +36,7 @@ _ROW_COLUMNS = """
     d.title, d.date, d.source_url, d.language, a.layer, a.start, a."end",
     CASE WHEN p.rowid IS NULL THEN NULL ELSE substr(p.body, a.start - p.start + 1,
          a."end" - a.start) END,
-    a.label, a.key, a.score, a.value, t.kind, t.speaker_id, t.speaker, t.role,
+    a.label, a.key, a.score, a.value, t.kind, t.idx, t.speaker_id, t.speaker, t.role,
     a.enricher, a.enricher_version
 """
 
@@ -129,11 +129,12 @@ def _annotation_row(row: Sequence[Any]) -> AnnotationRow:
         score=row[12],
         value=value,
         turn_kind=row[14],
-        speaker_id=row[15],
-        speaker=row[16],
-        role=row[17],
-        enricher=row[18],
-        version=row[19],
+        turn=row[15],
+        speaker_id=row[16],
+        speaker=row[17],
+        role=row[18],
+        enricher=row[19],
+        version=row[20],
     )
 
 
