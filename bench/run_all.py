@@ -20,6 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import bench_enrich
 import bench_ingest
 import bench_memory
 import bench_search
@@ -46,6 +47,7 @@ BENCHMARKS: tuple[tuple[str, str, Renderer, Goals], ...] = (
     (bench_ingest.NAME, "bench_ingest.py", bench_ingest.render, bench_ingest.goals),
     (bench_search.NAME, "bench_search.py", bench_search.render, bench_search.goals),
     (bench_memory.NAME, "bench_memory.py", bench_memory.render, bench_memory.goals),
+    (bench_enrich.NAME, "bench_enrich.py", bench_enrich.render, bench_enrich.goals),
 )
 
 
@@ -64,8 +66,9 @@ def arguments(script: str, quick: bool, profile: bool) -> list[str]:
             "bench_ingest.py": ["--runs", "3"],
             "bench_search.py": ["--copies", "1", "5", "--rounds", "5"],
             "bench_memory.py": ["--copies", "1", "5"],
+            "bench_enrich.py": ["--documents", "60", "--skip-corpus"],
         }[script]
-    if profile and script != "bench_memory.py":
+    if profile and script not in ("bench_memory.py", "bench_enrich.py"):
         extra.append("--profile")
     return extra
 
@@ -75,8 +78,9 @@ def header(started: str, facts: dict[str, str], quick: bool) -> str:
     return (
         "# Benchmarks\n\n"
         f"Written by `{command}` on {started} (UTC); every figure below was measured in "
-        "that run. Each benchmark compares onrecord with a bare SQLite FTS5 baseline in "
-        "the same run, and the goals are set on the ratio. The machines are shared and "
+        "that run. Each benchmark compares onrecord with a baseline in the same run (a "
+        "bare SQLite FTS5 table; for enrichment, spaCy's own `nlp.pipe`), and the goals "
+        "are set on the ratio. The machines are shared and "
         "noisy: runs are repeated and medians or percentiles reported.\n\n"
         f"- Machine: {facts['nproc']} CPUs ({facts['cpu']}), {facts['platform']}\n"
         f"- Python {facts['python']}, SQLite {facts['sqlite']}, onrecord {facts['onrecord']} "

@@ -572,12 +572,12 @@ def _truncated(label: str, speaker: str) -> bool:
 
 def parser_state(repo_root: Path) -> dict[str, Any]:
     """Which parser was scored: module path, repository commit, and the parser files
-    (``parse/*.py``, ``data/*``) that differ from that commit."""
+    (``parse/*.py``, ``data/*.toml``) that differ from that commit."""
     package = Path(onrecord.__file__).resolve().parent
     head = _git(repo_root, "rev-parse", "HEAD").strip() or None
     differing = [
         relative
-        for path in sorted([*package.glob("parse/*.py"), *package.glob("data/*")])
+        for path in sorted([*package.glob("parse/*.py"), *package.glob("data/*.toml")])
         if (relative := path.relative_to(package).as_posix())
         and _git(repo_root, "show", f"HEAD:src/onrecord/{relative}") != path.read_text("utf-8")
     ]

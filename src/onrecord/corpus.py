@@ -29,10 +29,9 @@ from onrecord.parse.metadata import normalise_date
 from onrecord.parse.pool import default_workers, parse_items
 from onrecord.parse.speakers import SpeakerDirectory
 from onrecord.query import annotations as annotation_queries
-from onrecord.query.highlight import Highlighter, snippet
-from onrecord.query.quote import align_quote, quote_words
+from onrecord.query import searching
+from onrecord.query.highlight import Highlighter
 from onrecord.query.results import (
-    Citation,
     Claim,
     EntityMention,
     EntitySummary,
@@ -43,6 +42,7 @@ from onrecord.query.results import (
     SpeakerSummary,
     TechniqueHit,
 )
+from onrecord.query.searching import Mode
 from onrecord.query.syntax import Phrase, Term, parse_query
 from onrecord.store.base import AnnotationQuery, Filters, ParagraphRow, Store, WriteStatus
 from onrecord.store.sqlite import SQLiteStore
@@ -449,47 +449,28 @@ class Corpus:
         language: str | None = None,
         doc: str | None = None,
         mentions: str | None = None,
+        mode: Mode = "auto",
         limit: int = 20,
         offset: int = 0,
         count: bool = False,
     ) -> ResultList[SearchHit]:
         """Paragraphs matching ``query`` (words, "phrases", OR, NOT, -word, prefix*).
 
+        ``mode``: ``text`` (full-text), ``semantic`` (by meaning, in either
+        language), ``hybrid`` (both, fused) or ``auto`` — hybrid for a query
+        of plain words when embeddings are stored, else full-text.
         ``mentions`` keeps paragraphs that mention this entity (a name or an
         id, as ``onrecord entities`` lists them; needs ``enrich``).
         """
         _check_limit(limit, offset)
-        tree = parse_query(query)
-        results: ResultList[SearchHit] = ResultList()
-        if tree is None:
-            results.total = 0
-            return results
         filters = self._filters(
             speaker=speaker, since=since, until=until, kind=kind, language=language, doc=doc
         )
         if mentions:
             filters = dataclasses.replace(filters, mentions=self.entity_ids(mentions))
-        highlighter = Highlighter(tree)
-        for row in self.store.search(tree, filters, limit, offset):
-            spans = highlighter.spans(row.text)
-            results.append(
-                SearchHit(
-                    citation=_citation(row),
-                    speaker_id=row.speaker_id,
-                    speaker=row.speaker,
-                    label=row.label,
-                    role=row.role,
-                    text=row.text,
-                    snippet=snippet(row.text, spans),
-                    matches=tuple((row.start + s, row.start + e) for s, e in spans),
-                    score=round(row.score, 4),
-                    doc_kind=row.doc_kind,
-                    language=row.language,
-                )
-            )
-        if count:
-            results.total = self.store.count_matches(tree, filters)
-        return results
+        return searching.search(
+            self.store, query, filters, mode=mode, limit=limit, offset=offset, count=count
+        )
 
     def quote(
         self,
@@ -500,35 +481,23 @@ class Corpus:
         until: str | None = None,
         limit: int = 5,
         min_similarity: float = 0.6,
+        by_meaning: bool | None = None,
     ) -> ResultList[QuoteMatch]:
-        """Where a quotation stands, best match first; empty when nothing matches."""
+        """Where a quotation stands, best match first; empty when nothing matches.
+
+        Verbatim or slightly off always; paraphrased or translated too when
+        embeddings are stored (``by_meaning=False`` turns that off).
+        """
         _check_limit(limit, 0)
         filters = self._filters(speaker=speaker, since=since, until=until)
-        candidates = self.store.any_words(quote_words(text), filters, _QUOTE_CANDIDATES)
-        alignments = [align_quote(text, row) for row in candidates]
-        alignments.sort(key=lambda a: (-a.similarity, a.row.date or "", a.row.paragraph_id))
-        results: ResultList[QuoteMatch] = ResultList()
-        for alignment in alignments:
-            if alignment.similarity < min_similarity or len(results) >= limit:
-                break
-            row = alignment.row
-            offset = alignment.start - row.start
-            results.append(
-                QuoteMatch(
-                    citation=_citation(row),
-                    speaker_id=row.speaker_id,
-                    speaker=row.speaker,
-                    role=row.role,
-                    match_start=alignment.start,
-                    match_end=alignment.end,
-                    matched_text=row.text[offset : offset + alignment.end - alignment.start],
-                    paragraph_text=row.text,
-                    similarity=round(alignment.similarity, 4),
-                    verbatim=alignment.verbatim,
-                )
-            )
-        results.total = len(results)
-        return results
+        return searching.quote(
+            self.store,
+            text,
+            filters,
+            limit=limit,
+            min_similarity=min_similarity,
+            by_meaning=by_meaning,
+        )
 
     def kwic(
         self,
@@ -602,10 +571,7 @@ def _where(document: Document) -> str:
     return source if provenance.record_line is None else f"{source}:{provenance.record_line}"
 
 
-def _citation(row: ParagraphRow) -> Citation:
-    return Citation(
-        row.doc_id, row.paragraph_id, row.start, row.end, row.title, row.date, row.source_url
-    )
+_citation = searching.citation
 
 
 def _iso(value: str | None, name: str) -> str | None:
@@ -628,12 +594,11 @@ def _with_keys(query: AnnotationQuery, keys: tuple[str, ...]) -> AnnotationQuery
 
 
 def _gazetteer_ids(name: str) -> tuple[str, ...]:
-    """Canonical ids the shipped gazetteer gives ``name`` ("Kiev" → kyiv), if any."""
-    try:
-        from onrecord.enrich.gazetteer import lookup_ids
-    except ImportError:  # the gazetteer is optional for queries
-        return ()
-    return tuple(lookup_ids(name))
+    """The canonical id the shipped gazetteer gives ``name`` ("Kiev" → kyiv), if any."""
+    from onrecord.enrich.gazetteer import default_gazetteer
+
+    match = default_gazetteer().resolve(name)
+    return (match.id,) if match is not None else ()
 
 
 def _check_limit(limit: int, offset: int) -> None:

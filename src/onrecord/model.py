@@ -202,9 +202,15 @@ class Annotation(NamedTuple):
     value: dict[str, Any] | None
     enricher: str
     version: str
+    # An embedding's vector (int8 components, see onrecord.enrich.vectors);
+    # None for every other layer. Kept out of the JSON contract: vectors are
+    # read through search, not exported with the text.
+    vector: bytes | None = None
 
     def to_dict(self, text: str) -> dict[str, Any]:
-        return {**self._asdict(), "text": text[self.start : self.end]}
+        data = self._asdict()
+        del data["vector"]
+        return {**data, "text": text[self.start : self.end]}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Annotation:

@@ -26,6 +26,7 @@ from onrecord.ingest.sources import DEFAULT_MAX_BYTES, Skipped
 from onrecord.model import Document
 from onrecord.parse.speakers import SpeakerDirectory
 from onrecord.query.results import ResultList
+from onrecord.query.searching import MODES
 
 __all__ = ["main"]
 
@@ -228,13 +229,27 @@ _json_option = click.option("--json", "as_json", is_flag=True, help="JSON Lines 
 @click.option(
     "--mentions", metavar="ENTITY", help="Only paragraphs mentioning this entity (needs enrich)."
 )
+@click.option(
+    "--mode",
+    type=click.Choice(MODES),
+    default="auto",
+    show_default=True,
+    help="text: full-text; semantic: by meaning (either language); hybrid: both fused; "
+    "auto: hybrid for plain words once embeddings are stored.",
+)
+@click.option("--semantic", "semantic", is_flag=True, help="Short for --mode semantic.")
 @click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 10_000))
 @click.option("--offset", default=0, type=click.IntRange(min=0))
 @_json_option
 @click.pass_context
 @_domain_errors
-def search(ctx: click.Context, /, query: str, as_json: bool, **filters: Any) -> None:
-    """Full-text search: words, "phrases", OR, NOT, -word, prefix*."""
+def search(
+    ctx: click.Context, /, query: str, as_json: bool, semantic: bool, **filters: Any
+) -> None:
+    """Search: words, "phrases", OR, NOT, -word, prefix* — and by meaning once
+    'onrecord enrich' has stored embeddings."""
+    if semantic:
+        filters["mode"] = "semantic"
     hits = _corpus(ctx).search(query, count=not as_json, **filters)
     if as_json:
         _emit_json(hits)
@@ -247,12 +262,23 @@ def search(ctx: click.Context, /, query: str, as_json: bool, **filters: Any) -> 
     for rank, hit in enumerate(hits, start=filters["offset"] + 1):
         citation = hit.citation
         who = hit.speaker or "(narration)"
-        click.echo(f"{rank}. {click.style(who, bold=True)} — {citation.title} ({citation.date})")
+        how = "" if hit.method == "text" else f"  [{_found_by(hit.method, hit.similarity)}]"
+        click.echo(
+            f"{rank}. {click.style(who, bold=True)} — {citation.title} ({citation.date}){how}"
+        )
         click.echo(
             f"   {citation.paragraph_id}  [{citation.start}:{citation.end}]  "
             f"{citation.source_url or ''}"
         )
         click.echo(f"   {_styled_snippet(hit.snippet)}\n")
+
+
+def _found_by(method: str, similarity: float | None) -> str:
+    if method == "meaning":
+        return f"by meaning, similarity {similarity:.2f}"
+    if method == "both":
+        return f"by words and meaning, similarity {similarity:.2f}"
+    return "by words"
 
 
 def _styled_snippet(snippet: str) -> str:
@@ -276,12 +302,18 @@ def _styled_snippet(snippet: str) -> str:
     type=click.FloatRange(0, 1),
     help="Weakest match shown (1 = verbatim).",
 )
+@click.option(
+    "--words-only", is_flag=True, help="Match wording only, not paraphrases or translations."
+)
 @_json_option
 @click.pass_context
 @_domain_errors
-def quote(ctx: click.Context, /, text: str, as_json: bool, **options: Any) -> None:
-    """Did they say this? Where a quotation (verbatim or slightly off) stands."""
-    matches = _corpus(ctx).quote(text, **options)
+def quote(
+    ctx: click.Context, /, text: str, as_json: bool, words_only: bool, **options: Any
+) -> None:
+    """Did they say this? Where a quotation stands: verbatim, slightly off, or —
+    once 'onrecord enrich' has stored embeddings — paraphrased or translated."""
+    matches = _corpus(ctx).quote(text, by_meaning=False if words_only else None, **options)
     if as_json:
         _emit_json(matches)
         return
@@ -294,6 +326,8 @@ def quote(ctx: click.Context, /, text: str, as_json: bool, **options: Any) -> No
     for match in matches:
         citation = match.citation
         kind = "verbatim" if match.verbatim else f"similarity {match.similarity:.2f}"
+        if match.method == "meaning" and not match.verbatim:
+            kind = f"same meaning, similarity {match.similarity:.2f}"
         click.echo(f"{click.style(match.speaker or '(narration)', bold=True)} — {kind}")
         click.echo(f"   {citation.title} ({citation.date})  {citation.source_url or ''}")
         click.echo(f"   {citation.paragraph_id}  match [{match.match_start}:{match.match_end}]")

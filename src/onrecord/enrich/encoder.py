@@ -21,6 +21,10 @@ __all__ = ["DIMENSIONS", "encode", "model_version"]
 
 DIMENSIONS = 512
 _BATCH = 64
+# Several enrichers encode the same sentences of a document (claims, then
+# embeddings); the most recent vectors are kept so each sentence is encoded once.
+_CACHE_SIZE = 8192
+_recent: dict[str, npt.NDArray[np.float32]] = {}
 # USE was trained on ordinary text: NBSPs, soft hyphens and control
 # characters change its tokens without changing the meaning.
 _ODD_SPACE = re.compile(r"[\u00a0\u2000-\u200b\u202f\u205f\u3000]")
@@ -44,13 +48,30 @@ def encode(texts: Sequence[str]) -> npt.NDArray[np.float32]:
     """Unit-length vectors, one row per text (an empty text gets a zero row)."""
     out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
     cleaned = [normalise(text) for text in texts]
-    todo = [i for i, text in enumerate(cleaned) if text]
-    for begin in range(0, len(todo), _BATCH):
-        rows = todo[begin : begin + _BATCH]
-        vectors = np.asarray(_model().encode([cleaned[i] for i in rows]), dtype=np.float32)
-        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-        out[rows] = vectors / np.maximum(norms, 1e-12)
+    todo: dict[str, list[int]] = {}
+    for i, text in enumerate(cleaned):
+        if not text:
+            continue
+        known = _recent.get(text)
+        if known is not None:
+            out[i] = known
+        else:
+            todo.setdefault(text, []).append(i)
+    unique = list(todo)
+    for begin in range(0, len(unique), _BATCH):
+        batch = unique[begin : begin + _BATCH]
+        vectors = np.asarray(_model().encode(batch), dtype=np.float32)
+        vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+        for text, vector in zip(batch, vectors, strict=True):
+            out[todo[text]] = vector
+            _remember(text, vector)
     return out
+
+
+def _remember(text: str, vector: npt.NDArray[np.float32]) -> None:
+    if len(_recent) >= _CACHE_SIZE:
+        del _recent[next(iter(_recent))]  # the oldest: dicts keep insertion order
+    _recent[text] = vector
 
 
 def model_version() -> str:

@@ -21,6 +21,7 @@ ENRICHERS: dict[str, str] = {
     "entities": "onrecord.enrich.entities:EntityEnricher",
     "claims": "onrecord.enrich.claims:ClaimEnricher",
     "techniques": "onrecord.enrich.techniques:TechniqueEnricher",
+    "embeddings": "onrecord.enrich.embedding_enricher:EmbeddingEnricher",
 }
 DEFAULT_ENRICHERS: tuple[str, ...] = tuple(ENRICHERS)
 

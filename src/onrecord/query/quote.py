@@ -64,6 +64,7 @@ class QuoteAlignment:
     start: int
     end: int
     similarity: float
+    method: str = "words"
 
     @property
     def verbatim(self) -> bool:

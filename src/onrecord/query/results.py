@@ -57,6 +57,8 @@ class SearchHit:
     score: float
     doc_kind: str
     language: str
+    method: str = "text"  # how it was found: "text", "meaning" or "both"
+    similarity: float | None = None  # cosine of the nearest sentence, when found by meaning
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +75,7 @@ class QuoteMatch:
     paragraph_text: str
     similarity: float  # 0..1; 1 is verbatim (ignoring case, spacing and quote marks)
     verbatim: bool
+    method: str = "words"  # "words" (spelling and wording) or "meaning" (vectors)
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,7 +18,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from onrecord.model import Annotation, Document
 from onrecord.query.syntax import Node
@@ -29,8 +29,10 @@ __all__ = [
     "Filters",
     "KeyCount",
     "ParagraphRow",
+    "SpanVector",
     "SpeakerRow",
     "Store",
+    "VectorHit",
     "WriteOutcome",
     "WriteStatus",
     "annotation_key",
@@ -171,6 +173,26 @@ class KeyCount:
     last_date: str | None
 
 
+class SpanVector(NamedTuple):
+    """A stored vector and the span of text it stands for."""
+
+    start: int
+    end: int
+    vector: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class VectorHit:
+    """A sentence or paragraph near a query vector, with its paragraph's citation."""
+
+    id: int
+    row: ParagraphRow
+    unit: str  # "sentence" or "paragraph"
+    start: int
+    end: int
+    similarity: float  # exact cosine similarity, -1..1
+
+
 class Store(ABC):
     """Documents in, citable paragraphs out."""
 
@@ -222,6 +244,24 @@ class Store(ABC):
     @abstractmethod
     def annotation_keys_matching(self, layer: str, name: str) -> tuple[str, ...]:
         """Keys of ``layer`` whose key, stored name or label equals ``name`` (any case)."""
+
+    # --- search by meaning ---------------------------------------------
+
+    @abstractmethod
+    def has_embeddings(self) -> bool:
+        """Whether any embeddings are stored (search by meaning is possible)."""
+
+    @abstractmethod
+    def nearest(
+        self, vector: Any, limit: int, filters: Filters, unit: str | None = None
+    ) -> list[VectorHit]:
+        """The stored sentences or paragraphs (``unit``; both by default) nearest to
+        ``vector`` (a unit-length float32 array) that pass ``filters``, nearest first,
+        each with its exact cosine similarity."""
+
+    @abstractmethod
+    def sentence_vectors(self, paragraph_ids: Sequence[str]) -> dict[str, list[SpanVector]]:
+        """The stored sentence vectors of each paragraph, in text order (int8 rows)."""
 
     # --- reading -------------------------------------------------------
 

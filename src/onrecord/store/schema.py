@@ -150,5 +150,41 @@ _V3 = [
     "CREATE INDEX annotations_score ON annotations(layer, score)",
 ]
 
-MIGRATIONS: list[list[str]] = [_V1, _V2, _V3]
+# v4: annotations get ids that are never reused (AUTOINCREMENT), because the
+# vector index next to the database keys embeddings by them; and a vector
+# column for embeddings. SQLite cannot add AUTOINCREMENT to a table, so the
+# table is rebuilt, keeping every row and its id.
+_V4 = [
+    """
+    CREATE TABLE annotations_v4 (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        doc INTEGER NOT NULL REFERENCES documents(rowid) ON DELETE CASCADE,
+        layer TEXT NOT NULL,
+        start INTEGER NOT NULL,
+        "end" INTEGER NOT NULL,
+        label TEXT,
+        value TEXT,
+        enricher TEXT NOT NULL,
+        enricher_version TEXT NOT NULL,
+        paragraph INTEGER,
+        key TEXT,
+        score REAL,
+        vector BLOB
+    )
+    """,
+    """
+    INSERT INTO annotations_v4 (id, doc, layer, start, "end", label, value, enricher,
+                                enricher_version, paragraph, key, score)
+    SELECT rowid, doc, layer, start, "end", label, value, enricher, enricher_version,
+           paragraph, key, score
+    FROM annotations ORDER BY rowid
+    """,
+    "DROP TABLE annotations",
+    "ALTER TABLE annotations_v4 RENAME TO annotations",
+    "CREATE INDEX annotations_doc ON annotations(doc, layer)",
+    "CREATE INDEX annotations_key ON annotations(layer, key, doc, paragraph)",
+    "CREATE INDEX annotations_score ON annotations(layer, score)",
+]
+
+MIGRATIONS: list[list[str]] = [_V1, _V2, _V3, _V4]
 SCHEMA_VERSION = len(MIGRATIONS)

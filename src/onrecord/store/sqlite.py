@@ -15,6 +15,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
+from onrecord.enrich.vectors import to_bytes
 from onrecord.errors import NotFoundError, SchemaError, StoreError
 from onrecord.model import (
     Annotation,
@@ -34,8 +37,10 @@ from onrecord.store.base import (
     Filters,
     KeyCount,
     ParagraphRow,
+    SpanVector,
     SpeakerRow,
     Store,
+    VectorHit,
     WriteOutcome,
     WriteStatus,
 )
@@ -48,8 +53,20 @@ from onrecord.store.sqlite_annotations import (
     count_annotations,
     insert_annotations,
 )
+from onrecord.store.sqlite_vectors import (
+    embedding_fingerprint,
+    embedding_ids,
+    embedding_vectors,
+    scored_hits,
+    sentence_vectors,
+)
+from onrecord.store.vector_index import VectorIndex
 
 __all__ = ["SQLiteStore"]
+
+_DIMENSIONS = 512  # of the stored embeddings (onrecord.enrich.encoder.DIMENSIONS)
+_OVERSAMPLE = 4  # index candidates per wanted hit, before filters and exact re-scoring
+_FILTERED_CANDIDATES = 400
 
 _DOC_COLUMNS = (
     "id, source_url, title, date, place, kind, language, input_file, input_sha256, reader, "
@@ -88,6 +105,8 @@ class SQLiteStore(Store):
             self._migrate()
         except sqlite3.DatabaseError as error:
             raise StoreError(f"{self.path}: cannot open the database: {error}") from error
+        index_path = None if self.path == ":memory:" else Path(f"{self.path}.vectors")
+        self._vectors = VectorIndex(index_path, _DIMENSIONS)
 
     @property
     def location(self) -> str:
@@ -358,6 +377,39 @@ class SQLiteStore(Store):
     def annotation_keys_matching(self, layer: str, name: str) -> tuple[str, ...]:
         return annotation_keys_matching(self._db, layer, name)
 
+    # --- search by meaning -----------------------------------------------
+
+    def has_embeddings(self) -> bool:
+        return embedding_fingerprint(self._db)[0] > 0
+
+    def nearest(
+        self, vector: Any, limit: int, filters: Filters, unit: str | None = None
+    ) -> list[VectorHit]:
+        query = np.asarray(vector, dtype=np.float32)
+        self._vectors.sync(
+            embedding_fingerprint(self._db),
+            lambda: embedding_ids(self._db),
+            lambda ids: embedding_vectors(self._db, ids, _DIMENSIONS),
+        )
+        filter_sql = _paragraph_filters(filters)
+        filtered = bool(filter_sql[0])
+        wanted = max(limit * _OVERSAMPLE, _FILTERED_CANDIDATES if filtered else 0, 50)
+        ids = self._vectors.search(np.frombuffer(to_bytes(query), dtype=np.int8), wanted)
+        hits = scored_hits(
+            self._db, query, ids=ids, unit=unit, filter_sql=filter_sql, limit=limit,
+            dimensions=_DIMENSIONS,
+        )  # fmt: skip
+        if filtered and len(hits) < limit:
+            # Few of the nearest pass the filters: search the filtered rows exactly.
+            hits = scored_hits(
+                self._db, query, ids=None, unit=unit, filter_sql=filter_sql, limit=limit,
+                dimensions=_DIMENSIONS,
+            )  # fmt: skip
+        return hits
+
+    def sentence_vectors(self, paragraph_ids: Sequence[str]) -> dict[str, list[SpanVector]]:
+        return sentence_vectors(self._db, paragraph_ids)
+
     # --- reading documents -----------------------------------------------
 
     def get(self, doc_id: str) -> Document:
@@ -421,11 +473,11 @@ class SQLiteStore(Store):
         )
         annotations = tuple(
             Annotation(
-                r[0], r[1], r[2], r[3], None if r[4] is None else json.loads(r[4]), r[5], r[6]
+                r[0], r[1], r[2], r[3], None if r[4] is None else json.loads(r[4]), r[5], r[6], r[7]
             )
             for r in self._db.execute(
-                'SELECT layer, start, "end", label, value, enricher, enricher_version '
-                "FROM annotations WHERE doc = ? ORDER BY rowid",
+                'SELECT layer, start, "end", label, value, enricher, enricher_version, vector '
+                "FROM annotations WHERE doc = ? ORDER BY id",
                 (rowid,),
             )
         )

@@ -50,7 +50,8 @@ def insert_annotations(
     """Insert ``annotations`` of document ``rowid``; ``paragraph_starts`` sorted ascending."""
     db.executemany(
         'INSERT INTO annotations (doc, layer, start, "end", label, value, enricher, '
-        "enricher_version, paragraph, key, score) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "enricher_version, paragraph, key, score, vector) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             (
                 rowid,
@@ -64,6 +65,7 @@ def insert_annotations(
                 _paragraph_at(paragraph_starts, a.start),
                 annotation_key(a),
                 _score(a),
+                a.vector,
             )
             for a in annotations
         ],

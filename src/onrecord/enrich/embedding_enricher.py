@@ -1,0 +1,65 @@
+"""The embedding enricher: a vector for every sentence and paragraph of speech.
+
+Sentences are encoded with the multilingual Universal Sentence Encoder
+(:mod:`onrecord.enrich.encoder`), so an English and a Russian rendering of
+one statement land close together. A paragraph's vector is the mean of its
+sentences' vectors: it costs no second pass over the text, and unlike
+encoding the paragraph whole it does not lose what the model would cut off
+a long input.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from onrecord.enrich.encoder import encode, model_version
+from onrecord.enrich.vectors import to_bytes
+from onrecord.model import Annotation, Document, TurnKind
+
+__all__ = ["EmbeddingEnricher"]
+
+
+class EmbeddingEnricher:
+    """Layer ``embedding``: label ``sentence`` or ``paragraph``, vector in int8."""
+
+    name: str = "embeddings"
+    requires: tuple[str, ...] = ("sentences",)
+    assigns: tuple[str, ...] = ("embeddings",)
+
+    @property
+    def version(self) -> str:
+        return f"1+{model_version()}"
+
+    def annotate(self, document: Document, earlier: Sequence[Annotation]) -> list[Annotation]:
+        speech = [p for p in document.paragraphs if document.turns[p.turn].kind is TurnKind.SPEECH]
+        sentences = sorted(
+            (a.start, a.end) for a in earlier if a.layer == "sentence" and a.end > a.start
+        )
+        grouped = [[s for s in sentences if p.start <= s[0] < p.end] for p in speech]
+        spans = [span for group in grouped for span in group]
+        vectors = encode([document.text[start:end] for start, end in spans])
+        version = self.version
+        out: list[Annotation] = []
+        row = 0
+        for paragraph, group in zip(speech, grouped, strict=True):
+            block = vectors[row : row + len(group)]
+            row += len(group)
+            for (start, end), vector in zip(group, block, strict=True):
+                out.append(
+                    Annotation(
+                        "embedding", start, end, "sentence", None, self.name, version,
+                        to_bytes(vector),
+                    )
+                )  # fmt: skip
+            if len(group):
+                mean = block.mean(axis=0)
+                mean /= max(float(np.linalg.norm(mean)), 1e-12)
+                out.append(
+                    Annotation(
+                        "embedding", paragraph.start, paragraph.end, "paragraph", None,
+                        self.name, version, to_bytes(mean),
+                    )
+                )  # fmt: skip
+        return out
