@@ -25,7 +25,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from onrecord.errors import OnrecordError
+from onrecord.errors import ModelError
 
 __all__ = [
     "CHUNK_CHARS",
@@ -56,7 +56,7 @@ _ODD = re.compile(
 _NATASHA_LABELS = {"PER": "PERSON", "LOC": "LOC", "ORG": "ORG"}
 
 
-class ModelIntegrityError(OnrecordError):
+class ModelIntegrityError(ModelError):
     """The installed NER model is not the release whose hashes onrecord recorded."""
 
 

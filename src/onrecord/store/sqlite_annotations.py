@@ -150,10 +150,16 @@ def count_annotations(
 def annotation_counts(
     db: sqlite3.Connection, query: AnnotationQuery, filter_sql: tuple[str, list[Any]]
 ) -> list[KeyCount]:
-    """Keys of the selected annotations with mentions, documents and speakers."""
+    """Keys of the selected annotations with mentions, documents and speakers.
+
+    A key's label is its mentions' label; an entity named both as a country
+    and by its adjective ("Russia", "Russian": COUNTRY and NORP) is a COUNTRY.
+    """
     where, params = _where(query, filter_sql)
     sql = f"""
-        SELECT a.key, max(json_extract(a.value, '$.name')), max(a.label), count(*),
+        SELECT a.key, max(json_extract(a.value, '$.name')),
+               coalesce(max(CASE WHEN a.label != 'NORP' THEN a.label END), max(a.label)),
+               count(*),
                count(DISTINCT a.doc), count(DISTINCT t.speaker_id), min(d.date), max(d.date)
         {_FROM} {where} AND a.key IS NOT NULL
         GROUP BY a.key
