@@ -107,6 +107,8 @@ class SQLiteStore(Store):
             raise StoreError(f"{self.path}: cannot open the database: {error}") from error
         index_path = None if self.path == ":memory:" else Path(f"{self.path}.vectors")
         self._vectors = VectorIndex(index_path, _DIMENSIONS)
+        self._fingerprint: tuple[int, int] = (0, 0)
+        self._fingerprint_state: tuple[int, int] | None = None
 
     @property
     def location(self) -> str:
@@ -380,14 +382,25 @@ class SQLiteStore(Store):
     # --- search by meaning -----------------------------------------------
 
     def has_embeddings(self) -> bool:
-        return embedding_fingerprint(self._db)[0] > 0
+        return self._embedding_fingerprint()[0] > 0
+
+    def _embedding_fingerprint(self) -> tuple[int, int]:
+        # Counting the embeddings costs milliseconds; the count changes only
+        # with a write, by this connection (total_changes) or another one
+        # (data_version), so it is counted again only then.
+        (version,) = self._db.execute("PRAGMA data_version").fetchone()
+        state = (version, self._db.total_changes)
+        if self._fingerprint_state != state:
+            self._fingerprint = embedding_fingerprint(self._db)
+            self._fingerprint_state = state
+        return self._fingerprint
 
     def nearest(
         self, vector: Any, limit: int, filters: Filters, unit: str | None = None
     ) -> list[VectorHit]:
         query = np.asarray(vector, dtype=np.float32)
         self._vectors.sync(
-            embedding_fingerprint(self._db),
+            self._embedding_fingerprint(),
             lambda: embedding_ids(self._db),
             lambda ids: embedding_vectors(self._db, ids, _DIMENSIONS),
         )

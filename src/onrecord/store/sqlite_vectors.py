@@ -35,16 +35,16 @@ _MAX_EXACT = 400_000  # rows an exact (filtered) search may scan
 
 
 def embedding_fingerprint(db: sqlite3.Connection) -> tuple[int, int]:
+    """(how many embeddings, largest id): read from the index on layer alone."""
     count, largest = db.execute(
-        "SELECT count(*), coalesce(max(id), 0) FROM annotations "
-        "WHERE layer = 'embedding' AND vector IS NOT NULL"
+        "SELECT count(*), coalesce(max(id), 0) FROM annotations WHERE layer = 'embedding'"
     ).fetchone()
     return int(count), int(largest)
 
 
 def embedding_ids(db: sqlite3.Connection) -> npt.NDArray[np.int64]:
     rows = db.execute(
-        "SELECT id FROM annotations WHERE layer = 'embedding' AND vector IS NOT NULL ORDER BY id"
+        "SELECT id FROM annotations WHERE layer = 'embedding' ORDER BY id"
     ).fetchall()
     return np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
 
