@@ -1,4 +1,4 @@
-"""The embedding enricher: a vector for every sentence and paragraph of speech.
+"""The embedding enricher: a vector for every sentence and paragraph.
 
 Sentences are encoded with the multilingual Universal Sentence Encoder
 (:mod:`onrecord.enrich.encoder`), so an English and a Russian rendering of
@@ -6,6 +6,10 @@ one statement land close together. A paragraph's vector is the mean of its
 sentences' vectors: it costs no second pass over the text, and unlike
 encoding the paragraph whole it does not lose what the model would cut off
 a long input.
+
+Narration is embedded too: a publisher's news item ("The President met …")
+is what a search by meaning often looks for, and in a Russian page it may be
+the only rendering of an English quotation.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ import numpy as np
 
 from onrecord.enrich.encoder import encode, model_version
 from onrecord.enrich.vectors import to_bytes
-from onrecord.model import Annotation, Document, TurnKind
+from onrecord.model import Annotation, Document
 
 __all__ = ["EmbeddingEnricher"]
 
@@ -30,20 +34,20 @@ class EmbeddingEnricher:
 
     @property
     def version(self) -> str:
-        return f"1+{model_version()}"
+        return f"2+{model_version()}"
 
     def annotate(self, document: Document, earlier: Sequence[Annotation]) -> list[Annotation]:
-        speech = [p for p in document.paragraphs if document.turns[p.turn].kind is TurnKind.SPEECH]
+        paragraphs = document.paragraphs
         sentences = sorted(
             (a.start, a.end) for a in earlier if a.layer == "sentence" and a.end > a.start
         )
-        grouped = [[s for s in sentences if p.start <= s[0] < p.end] for p in speech]
+        grouped = [[s for s in sentences if p.start <= s[0] < p.end] for p in paragraphs]
         spans = [span for group in grouped for span in group]
         vectors = encode([document.text[start:end] for start, end in spans])
         version = self.version
         out: list[Annotation] = []
         row = 0
-        for paragraph, group in zip(speech, grouped, strict=True):
+        for paragraph, group in zip(paragraphs, grouped, strict=True):
             block = vectors[row : row + len(group)]
             row += len(group)
             for (start, end), vector in zip(group, block, strict=True):

@@ -96,7 +96,7 @@ def _meaning_search(
     pool = max(_FUSION_POOL, offset + limit)
     # Sentences and paragraphs both: a paragraph counts by its best.
     near = paragraph_hits(store.nearest(encode_query(query), 2 * pool, filters))[:pool]
-    text_rows = store.search(tree, filters, pool) if mode == "hybrid" and tree else []
+    text_rows = _text_leg(store, query, tree, filters, pool) if mode == "hybrid" else []
     fused = fuse(text_rows, near)
     highlighter = Highlighter(tree) if tree is not None and text_rows else None
     results: ResultList[SearchHit] = ResultList()
@@ -105,6 +105,20 @@ def _meaning_search(
     if count:
         results.total = len(fused)
     return results
+
+
+def _text_leg(
+    store: Store, query: str, tree: Node | None, filters: Filters, pool: int
+) -> list[ParagraphRow]:
+    """The full-text ranking to fuse: paragraphs with every word first, then — since
+    a sentence typed from memory rarely has all its words in one paragraph — those
+    with the most of them."""
+    rows = store.search(tree, filters, pool) if tree is not None else []
+    if len(rows) < pool:
+        seen = {row.paragraph_id for row in rows}
+        more = store.any_words(quote_words(query), filters, pool)
+        rows += [row for row in more if row.paragraph_id not in seen][: pool - len(rows)]
+    return rows
 
 
 def _fused_hit(item: FusedHit, highlighter: Highlighter | None) -> SearchHit:
