@@ -20,6 +20,7 @@ Model labels of no use to analysts (dates, numbers, laws, works…) are dropped.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import re
 from collections.abc import Iterable, Sequence
@@ -186,10 +187,19 @@ def _reconcile(candidates: Iterable[Mention]) -> list[Mention]:
         candidates,
         key=lambda m: (-(m.end - m.start), not m.resolved, m.model_label is None, m.start),
     )
+    # Kept mentions never overlap, so a newcomer need only be checked against
+    # its neighbours in start order: linear in the mentions, not quadratic (a
+    # megabyte-long paragraph can hold tens of thousands).
+    starts: list[int] = []
     kept: list[Mention] = []
     for mention in ranked:
-        if all(mention.end <= k.start or k.end <= mention.start for k in kept):
-            kept.append(mention)
+        at = bisect.bisect_right(starts, mention.start)
+        if at > 0 and kept[at - 1].end > mention.start:
+            continue
+        if at < len(kept) and kept[at].start < mention.end:
+            continue
+        starts.insert(at, mention.start)
+        kept.insert(at, mention)
     return sorted(kept)
 
 

@@ -43,9 +43,7 @@ def embedding_fingerprint(db: sqlite3.Connection) -> tuple[int, int]:
 
 
 def embedding_ids(db: sqlite3.Connection) -> npt.NDArray[np.int64]:
-    rows = db.execute(
-        "SELECT id FROM annotations WHERE layer = 'embedding' ORDER BY id"
-    ).fetchall()
+    rows = db.execute("SELECT id FROM annotations WHERE layer = 'embedding' ORDER BY id").fetchall()
     return np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
 
 

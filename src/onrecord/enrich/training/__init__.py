@@ -1,0 +1,1 @@
+"""Reproducible training scripts for the models that ship inside the package."""
