@@ -20,6 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import bench_ann
 import bench_enrich
 import bench_ingest
 import bench_memory
@@ -48,6 +49,7 @@ BENCHMARKS: tuple[tuple[str, str, Renderer, Goals], ...] = (
     (bench_search.NAME, "bench_search.py", bench_search.render, bench_search.goals),
     (bench_memory.NAME, "bench_memory.py", bench_memory.render, bench_memory.goals),
     (bench_enrich.NAME, "bench_enrich.py", bench_enrich.render, bench_enrich.goals),
+    (bench_ann.NAME, "bench_ann.py", bench_ann.render, bench_ann.goals),
 )
 
 
@@ -67,8 +69,9 @@ def arguments(script: str, quick: bool, profile: bool) -> list[str]:
             "bench_search.py": ["--copies", "1", "5", "--rounds", "5"],
             "bench_memory.py": ["--copies", "1", "5"],
             "bench_enrich.py": ["--documents", "60", "--skip-corpus"],
+            "bench_ann.py": ["--vectors", "200000", "--queries", "100"],
         }[script]
-    if profile and script not in ("bench_memory.py", "bench_enrich.py"):
+    if profile and script not in ("bench_memory.py", "bench_enrich.py", "bench_ann.py"):
         extra.append("--profile")
     return extra
 

@@ -76,8 +76,13 @@ class VectorIndex:
         fingerprint: Fingerprint,
         all_ids: Callable[[], npt.NDArray[np.int64]],
         vectors: Callable[[Sequence[int]], npt.NDArray[np.int8]],
+        threads: int = 1,
     ) -> None:
-        """Make the index hold exactly the database's vectors, if it does not already."""
+        """Make the index hold exactly the database's vectors, if it does not already.
+
+        One thread by default, so a database always gives the same graph;
+        more build faster (benchmarks) at the cost of that guarantee.
+        """
         self._load()
         if fingerprint == self._fingerprint:
             return
@@ -89,7 +94,7 @@ class VectorIndex:
         missing = np.setdiff1d(wanted, held, assume_unique=True)
         for begin in range(0, missing.size, _ADD_BATCH):
             keys = missing[begin : begin + _ADD_BATCH]
-            self._index.add(keys, vectors(keys.tolist()), threads=1)
+            self._index.add(keys, vectors(keys.tolist()), threads=threads)
         self._fingerprint = fingerprint
         self._save()
 
