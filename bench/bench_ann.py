@@ -71,40 +71,70 @@ def measure(count: int, queries: int, threads: int) -> dict[str, Any]:
     picks = rng.integers(0, count, queries)
     noise = 0.3 * rng.normal(size=(queries, DIMENSIONS)).astype(np.float32)
     query_rows = unit_rows(quantised(exact_matrix[picks] + noise / np.sqrt(DIMENSIONS)))
-    ann_ms: list[float] = []
     exact_ms: list[float] = []
-    recalls: list[float] = []
+    truths: list[set[int]] = []
     for query in query_rows:
-        started = time.perf_counter()
-        found = index.search(quantised(query[None, :])[0], 10)
-        ann_ms.append(1000 * (time.perf_counter() - started))
         started = time.perf_counter()
         similarities = exact_matrix @ query
         best = np.argpartition(-similarities, 10)[:10]
         exact_ms.append(1000 * (time.perf_counter() - started))
-        truth = {int(i) + 1 for i in best}
-        recalls.append(len(truth & set(found)) / 10)
+        truths.append({int(i) + 1 for i in best})
+    shipped = index.expansion
+    sweep = [_ann(index, query_rows, truths, value) for value in sorted({96, shipped, 400})]
+    index.expansion = shipped
+    chosen = next(row for row in sweep if row["expansion"] == shipped)
     return {
         "vectors": count,
         "queries": queries,
         "build_threads": threads,
         "build_s": build_s,
-        "recall_at_10": float(np.mean(recalls)),
-        "ann_p50_ms": median(ann_ms),
-        "ann_p95_ms": percentile(ann_ms, 0.95),
+        "expansion": shipped,
+        "sweep": sweep,
+        "recall_at_10": chosen["recall_at_10"],
+        "ann_p50_ms": chosen["p50_ms"],
+        "ann_p95_ms": chosen["p95_ms"],
         "exact_p50_ms": median(exact_ms),
         "exact_p95_ms": percentile(exact_ms, 0.95),
-        "speedup_p50": median(exact_ms) / median(ann_ms),
+        "speedup_p50": median(exact_ms) / chosen["p50_ms"],
+    }
+
+
+def _ann(
+    index: VectorIndex,
+    query_rows: npt.NDArray[np.float32],
+    truths: list[set[int]],
+    expansion: int,
+) -> dict[str, float]:
+    """Recall@10 and latency of the index searching with ``expansion`` candidates."""
+    index.expansion = expansion
+    times: list[float] = []
+    recalls: list[float] = []
+    for query, truth in zip(query_rows, truths, strict=True):
+        started = time.perf_counter()
+        found = index.search(quantised(query[None, :])[0], 10)
+        times.append(1000 * (time.perf_counter() - started))
+        recalls.append(len(truth & set(found)) / 10)
+    return {
+        "expansion": expansion,
+        "recall_at_10": float(np.mean(recalls)),
+        "p50_ms": median(times),
+        "p95_ms": percentile(times, 0.95),
     }
 
 
 def render(result: dict[str, Any]) -> str:
     rows = [
-        ["onrecord `VectorIndex` (usearch HNSW, int8)", f"{result['ann_p50_ms']:.2f}",
-         f"{result['ann_p95_ms']:.2f}", f"{result['recall_at_10']:.3f}"],
-        ["exact: normalised float32 matrix × query", f"{result['exact_p50_ms']:.1f}",
-         f"{result['exact_p95_ms']:.1f}", "1.000"],
-    ]  # fmt: skip
+        [
+            f"onrecord `VectorIndex`, expansion {row['expansion']}"
+            + (" (shipped)" if row["expansion"] == result["expansion"] else ""),
+            f"{row['p50_ms']:.2f}",
+            f"{row['p95_ms']:.2f}",
+            f"{row['recall_at_10']:.3f}",
+        ]
+        for row in result["sweep"]
+    ]
+    rows.append(["exact: normalised float32 matrix × query", f"{result['exact_p50_ms']:.1f}",
+                 f"{result['exact_p95_ms']:.1f}", "1.000"])  # fmt: skip
     return (
         f"## (e) Vector index\n\n{result['vectors']:,} synthetic unit vectors of "
         f"{DIMENSIONS} dimensions around {result['vectors'] // 250:,} centres, stored as "
@@ -113,7 +143,8 @@ def render(result: dict[str, Any]) -> str:
         f"{result['build_s']:.0f} s with {result['build_threads']} threads "
         "(onrecord itself builds with one, for a deterministic graph).\n\n"
         + markdown_table(["search", "p50 ms", "p95 ms", "recall@10"], rows)
-        + f"\n\nSpeed-up at p50: **{result['speedup_p50']:.0f}×** (goal ≥ {GOAL_SPEEDUP:.0f}×); "
+        + f"\n\nShipped setting, speed-up at p50: **{result['speedup_p50']:.0f}×** "
+        f"(goal ≥ {GOAL_SPEEDUP:.0f}×); "
         f"recall@10 **{result['recall_at_10']:.3f}** (goal ≥ {GOAL_RECALL}).\n"
     )
 
