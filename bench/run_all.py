@@ -80,8 +80,10 @@ def header(started: str, facts: dict[str, str], quick: bool) -> str:
     command = COMMAND + (" --quick" if quick else "")
     return (
         "# Benchmarks\n\n"
-        f"Written by `{command}` on {started} (UTC); every figure below was measured in "
-        "that run. Each benchmark compares onrecord with a baseline in the same run (a "
+        f"Written by `{command}` (run started {started} UTC); every figure below was "
+        "measured by this script's benchmarks, at the commit and time each lists under "
+        "'Code measured' (a benchmark may be rerun alone and the page rendered again with "
+        "`--render-only`). Each benchmark compares onrecord with a baseline in the same run (a "
         "bare SQLite FTS5 table; for enrichment, spaCy's own `nlp.pipe`; for the vector "
         "index, exact search), and the goals "
         "are set on the ratio. The machines are shared and "
@@ -101,8 +103,9 @@ def code_measured(results: dict[str, dict[str, Any]]) -> str:
     lines = []
     for name, _, _, _ in BENCHMARKS:
         start, end = results[name]["code_at_start"], results[name]["code_at_end"]
+        when = results[name].get("measured_at", "?")
         if start == end:
-            lines.append(f"- {name}: onrecord at {start}")
+            lines.append(f"- {name}: onrecord at {start}, measured {when}")
         else:
             lines.append(
                 f"- {name}: **src/ changed while it ran** (from {start} to {end}); "
