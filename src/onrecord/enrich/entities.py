@@ -66,6 +66,10 @@ _GENERIC = frozenset(
     """government council commission address navy army cabinet ministry parliament presidium
     assembly committee office administration fund programme program court union republic
     region territory state federation president""".split()
+) | frozenset(
+    # Russian transcripts capitalise the polite "you" (Вы, Вас, Вам), and natasha
+    # takes it for a person; a pronoun alone is never a name.
+    "вы ты мы они он она я".split()
 )
 # No name is this long; longer model spans are noise (a run of garbage read as one word).
 _MAX_MENTION_CHARS = 150
