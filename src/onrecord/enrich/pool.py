@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections import deque
 from collections.abc import Iterable, Iterator
-from multiprocessing.pool import AsyncResult
 
 from onrecord.enrich.pipeline import Pipeline
 from onrecord.errors import EnrichError
 from onrecord.model import Annotation, Document
+from onrecord.workers import ordered_batches
 
 __all__ = ["EnrichResult", "default_enrich_workers", "enrich_documents"]
 
@@ -52,19 +51,9 @@ def enrich_documents(
         return
     context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
     with context.Pool(workers, initializer=_init_worker, initargs=(pipeline,)) as pool:
-        pending: deque[AsyncResult[list[EnrichResult]]] = deque()
-        batch: list[Document] = []
-        for document in documents:
-            batch.append(document)
-            if len(batch) >= _BATCH:
-                pending.append(pool.apply_async(_enrich_batch, (batch,)))
-                batch = []
-                while len(pending) >= workers * _IN_FLIGHT_PER_WORKER:
-                    yield from pending.popleft().get()
-        if batch:
-            pending.append(pool.apply_async(_enrich_batch, (batch,)))
-        while pending:
-            yield from pending.popleft().get()
+        yield from ordered_batches(
+            pool, _enrich_batch, documents, _BATCH, workers * _IN_FLIGHT_PER_WORKER
+        )
 
 
 def _init_worker(pipeline: Pipeline) -> None:

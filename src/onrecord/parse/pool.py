@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections import deque
-from collections.abc import Iterable, Iterator
-from multiprocessing.pool import AsyncResult, Pool
+from collections.abc import Callable, Iterable, Iterator
 from typing import TypeVar
 
 from onrecord.errors import InputError
@@ -21,6 +19,7 @@ from onrecord.ingest.records import RecordLine
 from onrecord.model import Document, RawDocument
 from onrecord.parse.parser import parse
 from onrecord.parse.speakers import SpeakerDirectory
+from onrecord.workers import ordered_batches
 
 __all__ = ["default_workers", "parse_items"]
 
@@ -61,26 +60,10 @@ def parse_items(
             yield parse_one(item, directory) if isinstance(item, _PARSEABLE) else item
         return
     context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+    task: Callable[[list[RawDocument | RecordLine | T]], list[Document | InputError | T]]
+    task = _parse_batch
     with context.Pool(workers, initializer=_init_worker, initargs=(directory,)) as pool:
-        yield from _ordered(pool, items, workers * _IN_FLIGHT_PER_WORKER)
-
-
-def _ordered(
-    pool: Pool, items: Iterable[RawDocument | RecordLine | T], limit: int
-) -> Iterator[Document | InputError | T]:
-    pending: deque[AsyncResult[list[Document | InputError | T]]] = deque()
-    batch: list[RawDocument | RecordLine | T] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) >= _BATCH:
-            pending.append(pool.apply_async(_parse_batch, (batch,)))
-            batch = []
-            while len(pending) >= limit:
-                yield from pending.popleft().get()
-    if batch:
-        pending.append(pool.apply_async(_parse_batch, (batch,)))
-    while pending:
-        yield from pending.popleft().get()
+        yield from ordered_batches(pool, task, items, _BATCH, workers * _IN_FLIGHT_PER_WORKER)
 
 
 def _init_worker(directory: SpeakerDirectory) -> None:
