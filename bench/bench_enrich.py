@@ -38,7 +38,6 @@ from _common import (
     log,
     markdown_table,
     median,
-    ratio,
     remove_database,
     require_corpus,
     save_result,
@@ -113,15 +112,9 @@ def _sentences(documents: list[Document]) -> list[list[Annotation]]:
     return [splitter.annotate(d, []) for d in documents]
 
 
-def forget_vectors() -> None:
-    """Empty the encoder's cache of recent sentence vectors: each run encodes afresh."""
-    from onrecord.enrich import encoder
-
-    encoder._recent.clear()
-
-
 def measure_scoring(documents: list[Document], runs: int) -> dict[str, Any]:
     from onrecord.enrich.claims import ClaimEnricher
+    from onrecord.enrich.encoder import forget
     from onrecord.enrich.techniques import TechniqueEnricher
 
     sentences = _sentences(documents)
@@ -135,12 +128,12 @@ def measure_scoring(documents: list[Document], runs: int) -> dict[str, Any]:
     pairs = list(zip(documents, sentences, strict=True))
 
     def score_claims() -> None:
-        forget_vectors()
+        forget()
         for document, found in pairs:
             claims.annotate(document, found)
 
     def score_techniques() -> None:
-        forget_vectors()
+        forget()
         for document, found in pairs:
             techniques.annotate(document, found)
 
@@ -255,9 +248,6 @@ def main() -> None:
         "ner": measure_ner(documents, args.runs),
         "scoring": measure_scoring(documents, args.runs),
     }
-    result["ner_vs_baseline"] = ratio(
-        result["ner"]["enricher_chars_per_s"], result["ner"]["baseline_chars_per_s"]
-    )
     if not args.skip_corpus:
         log("bench_enrich: enriching the whole corpus")
         result["corpus_run"] = measure_corpus(corpus)

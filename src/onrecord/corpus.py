@@ -402,11 +402,6 @@ class Corpus:
         )
         return annotation_queries.techniques(self.store, query)
 
-    def technique_counts(self, doc: str | None = None, **filters: str | None) -> dict[str, int]:
-        """How many paragraphs show each technique, most frequent first."""
-        query = AnnotationQuery("technique", self._filters(doc=doc, **filters), limit=100)
-        return {count.key: count.mentions for count in self.store.annotation_counts(query)}
-
     def _entity_query(
         self,
         doc: str | None,

@@ -453,7 +453,4 @@ def export_command(ctx: click.Context, fmt: str, level: str, output: Path | None
 
 # Commands over what the enrichers found live in their own module; importing
 # it registers them on ``main``.
-from onrecord.cli import enrichment as _enrichment  # noqa: E402
-
-__all__ += []  # the commands above and in ``enrichment`` are reached through ``main``
-del _enrichment
+from onrecord.cli import enrichment  # noqa: E402, F401

@@ -14,6 +14,7 @@ the only rendering of an English quotation.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Sequence
 
 import numpy as np
@@ -41,7 +42,7 @@ class EmbeddingEnricher:
         sentences = sorted(
             (a.start, a.end) for a in earlier if a.layer == "sentence" and a.end > a.start
         )
-        grouped = [[s for s in sentences if p.start <= s[0] < p.end] for p in paragraphs]
+        grouped = _by_paragraph(sentences, [p.start for p in paragraphs], len(paragraphs))
         spans = [span for group in grouped for span in group]
         vectors = encode([document.text[start:end] for start, end in spans])
         version = self.version
@@ -67,3 +68,15 @@ class EmbeddingEnricher:
                     )
                 )  # fmt: skip
         return out
+
+
+def _by_paragraph(
+    spans: list[tuple[int, int]], starts: list[int], count: int
+) -> list[list[tuple[int, int]]]:
+    """``spans`` (sorted) grouped by the paragraph they start in (``starts`` sorted)."""
+    groups: list[list[tuple[int, int]]] = [[] for _ in range(count)]
+    for span in spans:
+        at = bisect.bisect_right(starts, span[0]) - 1
+        if at >= 0:
+            groups[at].append(span)
+    return groups

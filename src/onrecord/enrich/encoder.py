@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["DIMENSIONS", "encode", "model_version"]
+__all__ = ["DIMENSIONS", "encode", "forget", "model_version"]
 
 DIMENSIONS = 512
 _BATCH = 64
@@ -68,12 +68,18 @@ def encode(texts: Sequence[str]) -> npt.NDArray[np.float32]:
     return out
 
 
+def forget() -> None:
+    """Drop the recent vectors kept for reuse (benchmarks time each run afresh)."""
+    _recent.clear()
+
+
 def _remember(text: str, vector: npt.NDArray[np.float32]) -> None:
     if len(_recent) >= _CACHE_SIZE:
         del _recent[next(iter(_recent))]  # the oldest: dicts keep insertion order
     _recent[text] = vector
 
 
+@lru_cache(maxsize=1)
 def model_version() -> str:
     """The encoder's package version, part of every dependent enricher's version."""
     from importlib.metadata import version

@@ -130,7 +130,3 @@ class VectorIndex:
             return []
         matches = self._index.search(query, min(count, len(self._index)), threads=1)
         return [int(key) for key in matches.keys]
-
-    def __len__(self) -> int:
-        self._load()
-        return len(self._index)
