@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Sequence
 
-from onrecord.enrich.pipeline import Enricher, Pipeline
+from onrecord.enrich.pipeline import BASE_LAYERS, Enricher, Pipeline
 from onrecord.errors import ConfigError
 
 __all__ = ["DEFAULT_ENRICHERS", "ENRICHERS", "build_pipeline"]
@@ -38,28 +38,25 @@ def build_pipeline(names: Sequence[str] | None = None) -> Pipeline:
         raise ConfigError(
             f"unknown enricher {', '.join(map(repr, unknown))}; known: {', '.join(ENRICHERS)}"
         )
-    chosen = {name: _load(name) for name in wanted}
-    _add_requirements(chosen)
+    chosen: dict[str, Enricher] = {}
+    for name in wanted:
+        _add_with_requirements(name, chosen)
     return Pipeline([chosen[name] for name in ENRICHERS if name in chosen])
 
 
-def _add_requirements(chosen: dict[str, Enricher]) -> None:
-    changed = True
-    while changed:
-        changed = False
-        provided = {layer for enricher in chosen.values() for layer in enricher.assigns}
-        for enricher in list(chosen.values()):
-            for layer in enricher.requires:
-                if layer in provided or layer in {"text", "turns", "paragraphs"}:
-                    continue
-                for name in ENRICHERS:
-                    if name not in chosen and layer in _load(name).assigns:
-                        chosen[name] = _load(name)
-                        changed = True
-                        break
+def _add_with_requirements(name: str, chosen: dict[str, Enricher]) -> None:
+    """Put ``name`` in ``chosen``, after the enrichers that assign what it requires."""
+    if name in chosen:
+        return
+    enricher = _class(name)()
+    for layer in enricher.requires:
+        provider = next((n for n in ENRICHERS if layer in _class(n).assigns), None)
+        if layer not in BASE_LAYERS and provider is not None:
+            _add_with_requirements(provider, chosen)
+    chosen[name] = enricher
 
 
-def _load(name: str) -> Enricher:
+def _class(name: str) -> type[Enricher]:
     module_name, _, class_name = ENRICHERS[name].partition(":")
-    enricher: Enricher = getattr(importlib.import_module(module_name), class_name)()
+    enricher: type[Enricher] = getattr(importlib.import_module(module_name), class_name)
     return enricher
