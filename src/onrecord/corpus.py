@@ -18,10 +18,13 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from onrecord.enrich.embedding_enricher import EmbeddingEnricher
 from onrecord.enrich.pipeline import Pipeline
 from onrecord.enrich.pool import default_enrich_workers, enrich_documents
 from onrecord.enrich.registry import build_pipeline
-from onrecord.errors import EnrichError, InputError, QueryError
+from onrecord.enrich.talking_points import LAYER as TALKING_POINTS
+from onrecord.enrich.talking_points import LinkReport, update_talking_points
+from onrecord.errors import EnrichError, InputError, NotFoundError, QueryError
 from onrecord.ingest.records import RecordLine
 from onrecord.ingest.sources import DEFAULT_MAX_BYTES, Skipped, read_inputs
 from onrecord.model import Document, RawDocument
@@ -30,16 +33,20 @@ from onrecord.parse.pool import default_workers, parse_items
 from onrecord.parse.speakers import SpeakerDirectory
 from onrecord.query import annotations as annotation_queries
 from onrecord.query import searching
+from onrecord.query import talking_points as tp_queries
 from onrecord.query.highlight import Highlighter
 from onrecord.query.results import (
     Claim,
     EntityMention,
     EntitySummary,
     KwicLine,
+    Novelty,
     QuoteMatch,
     ResultList,
     SearchHit,
     SpeakerSummary,
+    TalkingPoint,
+    TalkingPointSummary,
     TechniqueHit,
 )
 from onrecord.query.searching import Mode
@@ -152,6 +159,7 @@ class EnrichReport:
     up_to_date: int = 0
     annotations: int = 0
     failures: list[str] = field(default_factory=list)
+    talking_points: LinkReport | None = None  # when embeddings are part of the pipeline
 
 
 def default_pipeline() -> Pipeline:
@@ -288,7 +296,16 @@ class Corpus:
             report.annotations += len(outcome)
             notify(IngestEvent(doc_id, "enriched", doc_id))
         report.up_to_date = len(self) - report.enriched - len(report.failures)
+        if EmbeddingEnricher.name in versions:
+            report.talking_points = self.update_talking_points()
         return report
+
+    def update_talking_points(
+        self, on_progress: Callable[[int, int], None] | None = None
+    ) -> LinkReport:
+        """Link the stored statements into talking points (incremental; see
+        :mod:`onrecord.enrich.talking_points`). ``enrich`` does this after embedding."""
+        return update_talking_points(self.store, on_progress=on_progress)
 
     # --- what the enrichers found ------------------------------------------
 
@@ -417,6 +434,63 @@ class Corpus:
         )
         types = tuple(t.strip().upper() for t in type.split(",")) if type else None
         return AnnotationQuery("entity", filters, labels=types, speech_only=speech_only)
+
+    # --- talking points ---------------------------------------------------
+
+    def talking_points(
+        self,
+        *,
+        speaker: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        language: str | None = None,
+        doc: str | None = None,
+        min_docs: int = 2,
+        limit: int = 20,
+        offset: int = 0,
+    ) -> ResultList[TalkingPointSummary]:
+        """Talking points said in at least ``min_docs`` documents, most statements first;
+        the filters select which statements count."""
+        _check_limit(limit, offset)
+        filters = self._filters(
+            speaker=speaker, since=since, until=until, language=language, doc=doc
+        )
+        query = AnnotationQuery(
+            TALKING_POINTS, filters, min_documents=max(min_docs, 1), limit=limit, offset=offset
+        )
+        return tp_queries.talking_points(self.store, query)
+
+    def talking_point(self, talking_point_id: str) -> TalkingPoint:
+        """One talking point: timeline by month, speakers, variants, documents, statements."""
+        return tp_queries.talking_point(self.store, talking_point_id)
+
+    def novelty(self, doc_or_path: str | Path) -> ResultList[Novelty]:
+        """Each statement of one transcript, new or repeated from earlier documents.
+
+        ``doc_or_path`` is a stored document's id or a transcript file (read,
+        embedded and compared without being stored).
+        """
+        doc_id = str(doc_or_path)
+        path = Path(doc_or_path)
+        try:
+            stored = self.store.get(doc_id)
+        except NotFoundError:
+            if not path.exists():
+                raise NotFoundError(
+                    f"{doc_id}: neither a document in {self.store.location} nor a file"
+                ) from None
+        else:
+            targets = tp_queries.stored_targets(self.store, doc_id)
+            return tp_queries.novelty(self.store, targets, stored.date, exclude_doc=doc_id)
+        documents = list(parse_path(path))
+        if len(documents) != 1:
+            raise QueryError(
+                f"{path}: holds {len(documents)} documents; give one document or a stored id"
+            )
+        document = documents[0]
+        annotations = build_pipeline([EmbeddingEnricher.name]).run(document)
+        targets = tp_queries.document_targets(document, annotations)
+        return tp_queries.novelty(self.store, targets, document.date, exclude_doc=document.id)
 
     # --- documents -------------------------------------------------------
 

@@ -109,6 +109,50 @@ def test_reenriching_replaces_only_that_enrichers_annotations(store: Store) -> N
     assert len(store.get(document.id).annotations) == 3
 
 
+def _embedded(store: Store) -> Document:
+    """The example with a made-up vector on two speech sentences and one narration one."""
+    (document,) = parse_path(EXAMPLE)
+    list(store.write([document]))
+    speech = [p for p in document.paragraphs if document.turn_of(p).kind is TurnKind.SPEECH]
+    narration = next(
+        p for p in document.paragraphs if document.turn_of(p).kind is TurnKind.NARRATION
+    )
+    spans = [(speech[3].start, speech[3].start + 20), (speech[1].start, speech[1].end),
+             (narration.start, narration.end)]  # fmt: skip
+    annotations = [
+        Annotation("embedding", s, e, "sentence", None, "emb", "1", bytes([n + 1]) * 512)
+        for n, (s, e) in enumerate(spans)
+    ]
+    store.replace_annotations(document.id, {"emb": "1"}, annotations)
+    return document
+
+
+def test_statements_are_speech_sentences_with_vectors_in_order(store: Store) -> None:
+    document = _embedded(store)
+    rows = store.statements()
+    assert [(r.start, r.end) for r in rows] == sorted((r.start, r.end) for r in rows)
+    assert len(rows) == 2  # narration is not a statement
+    for row in rows:
+        assert row.text == document.text[row.start : row.end]
+        assert row.doc_id == document.id and row.date == document.date
+        assert row.speaker_id is not None and len(row.vector) == 512
+        paragraph = document.paragraphs[row.paragraph]
+        assert paragraph.start <= row.start < paragraph.end
+
+
+def test_replace_layer_swaps_one_layer_in_the_documents_listed(store: Store) -> None:
+    document = _annotated(store)
+    start, end = _word(document, "Belarus")
+    point = Annotation("talking_point", start, end, "founder", {"id": "tp-1"}, "tp", "1")
+    store.replace_layer("talking_point", {document.id: [point], "doc-gone": [point]})
+    assert [r.key for r in store.annotations(AnnotationQuery("talking_point"))] == ["tp-1"]
+    store.replace_layer("talking_point", {document.id: []})
+    assert store.annotations(AnnotationQuery("talking_point")) == []
+    assert store.count_annotations(AnnotationQuery("entity")) == 3  # other layers kept
+    counts = store.annotation_counts(AnnotationQuery("entity", min_documents=2))
+    assert counts == []  # each entity is in one document only
+
+
 def test_the_version_3_migration_fills_in_rows_written_before_it(tmp_path: Path) -> None:
     import sqlite3
 

@@ -65,6 +65,12 @@ def enrich(ctx: click.Context, enrichers: str | None, workers: int | None, quiet
         f"{report.enriched} enriched ({report.annotations} annotations), "
         f"{report.up_to_date} up to date, {len(report.failures)} failed"
     )
+    if report.talking_points is not None:
+        links = report.talking_points
+        click.echo(
+            f"talking points: {links.statements} statements, {links.relinked} (re)linked, "
+            f"{links.talking_points} talking points said more than once"
+        )
     if report.failures:
         ctx.exit(1)
 

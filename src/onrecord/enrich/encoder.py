@@ -69,7 +69,8 @@ def encode(texts: Sequence[str]) -> npt.NDArray[np.float32]:
 
 
 def forget() -> None:
-    """Drop the recent vectors kept for reuse (benchmarks time each run afresh)."""
+    """Drop the recent vectors kept for reuse (the pipeline does, before each document;
+    benchmarks time each run afresh)."""
     _recent.clear()
 
 

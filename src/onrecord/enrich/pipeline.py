@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
+from onrecord.enrich import encoder
 from onrecord.errors import ConfigError, EnrichError
 from onrecord.model import Annotation, Document
 
@@ -59,6 +60,12 @@ class Pipeline:
 
     def run(self, document: Document) -> list[Annotation]:
         """Every enricher's annotations of ``document``, in pipeline order."""
+        # A sentence's vector differs in its last bits with the batch it was
+        # encoded in, and the encoder reuses recent vectors. Forgetting them here
+        # makes a document's vectors depend on its own text alone, not on which
+        # documents a worker did before: talking points are linked from these
+        # vectors exactly, and must not change with the order of ingestion.
+        encoder.forget()
         annotations: list[Annotation] = []
         for enricher in self.enrichers:
             try:

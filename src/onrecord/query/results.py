@@ -21,10 +21,14 @@ __all__ = [
     "EntityMention",
     "EntitySummary",
     "KwicLine",
+    "Novelty",
+    "Occurrence",
     "QuoteMatch",
     "ResultList",
     "SearchHit",
     "SpeakerSummary",
+    "TalkingPoint",
+    "TalkingPointSummary",
     "TechniqueHit",
 ]
 
@@ -151,6 +155,65 @@ class TechniqueHit:
     score: float
     text: str
     enricher: str
+
+
+@dataclass(frozen=True, slots=True)
+class Occurrence:
+    """One statement of a talking point (a sentence of a speech turn)."""
+
+    citation: Citation  # the sentence's offsets
+    speaker_id: str | None
+    speaker: str | None
+    role: str | None
+    language: str
+    text: str
+    founder: bool  # the first statement of its talking point
+    similarity: float | None  # to the earlier statement it was linked to
+
+
+@dataclass(frozen=True, slots=True)
+class TalkingPointSummary:
+    """A talking point in a list: its usual wording and how widely it was said."""
+
+    talking_point_id: str
+    wording: str  # the most frequent wording (the earliest among equals)
+    statements: int
+    documents: int
+    speakers: int
+    first_date: str | None
+    last_date: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class TalkingPoint:
+    """A talking point in full: timeline, variants, documents and every statement."""
+
+    talking_point_id: str
+    wording: str
+    first_date: str | None
+    last_date: str | None
+    statements: int
+    documents: tuple[str, ...]  # document ids, earliest first
+    by_month: tuple[tuple[str, int], ...]  # ("2024-04", statements)
+    by_speaker: tuple[tuple[str, int], ...]  # (speaker, statements), most first
+    variants: tuple[tuple[str, int], ...]  # (wording, statements), most first
+    occurrences: tuple[Occurrence, ...]  # in corpus order
+
+
+@dataclass(frozen=True, slots=True)
+class Novelty:
+    """One statement of a transcript: said before (and how often), or new."""
+
+    citation: Citation
+    speaker_id: str | None
+    speaker: str | None
+    text: str
+    status: str  # "new", "repeated", "similar" (close, not close enough) or "short"
+    times_before: int  # earlier statements saying the same thing
+    documents_before: int  # earlier documents they are in
+    earliest: Occurrence | None  # the earliest of them (for "similar": the closest)
+    nearest_similarity: float | None  # the closest earlier statement's cosine
+    talking_point_id: str | None
 
 
 T = TypeVar("T")

@@ -15,7 +15,7 @@ alignment and concordance, identically for all backends.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Literal, NamedTuple
@@ -126,6 +126,7 @@ class AnnotationQuery:
     labels: tuple[str, ...] | None = None
     keys: tuple[str, ...] | None = None
     min_score: float | None = None
+    min_documents: int | None = None  # counts only: keys found in at least this many documents
     speech_only: bool = False
     order: Literal["position", "score"] = "position"
     limit: int = 100
@@ -191,6 +192,20 @@ class VectorHit:
     start: int
     end: int
     similarity: float  # exact cosine similarity, -1..1
+
+
+class StatementRow(NamedTuple):
+    """A speech sentence with its vector, as talking points are built from."""
+
+    doc_id: str
+    date: str | None
+    language: str
+    paragraph: int  # index in its document (its id is ``<doc_id>#p<paragraph + 1>``)
+    start: int
+    end: int
+    text: str
+    speaker_id: str | None
+    vector: bytes
 
 
 class Store(ABC):
@@ -262,6 +277,18 @@ class Store(ABC):
     @abstractmethod
     def sentence_vectors(self, paragraph_ids: Sequence[str]) -> dict[str, list[SpanVector]]:
         """The stored sentence vectors of each paragraph, in text order (int8 rows)."""
+
+    # --- corpus-wide layers (talking points) -----------------------------
+
+    @abstractmethod
+    def statements(self) -> list[StatementRow]:
+        """Every speech sentence that has a vector, in corpus order: by date
+        (undated documents last), document id and offset."""
+
+    @abstractmethod
+    def replace_layer(self, layer: str, annotations: Mapping[str, Sequence[Annotation]]) -> None:
+        """Atomically make ``annotations[doc_id]`` the whole of ``layer`` in each listed
+        document (documents not listed keep theirs; documents gone are skipped)."""
 
     # --- reading -------------------------------------------------------
 

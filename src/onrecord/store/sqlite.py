@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -39,6 +39,7 @@ from onrecord.store.base import (
     ParagraphRow,
     SpanVector,
     SpeakerRow,
+    StatementRow,
     Store,
     VectorHit,
     WriteOutcome,
@@ -53,6 +54,7 @@ from onrecord.store.sqlite_annotations import (
     count_annotations,
     insert_annotations,
 )
+from onrecord.store.sqlite_statements import replace_layer, statement_rows
 from onrecord.store.sqlite_vectors import (
     embedding_fingerprint,
     embedding_ids,
@@ -378,6 +380,14 @@ class SQLiteStore(Store):
 
     def annotation_keys_matching(self, layer: str, name: str) -> tuple[str, ...]:
         return annotation_keys_matching(self._db, layer, name)
+
+    # --- corpus-wide layers ----------------------------------------------
+
+    def statements(self) -> list[StatementRow]:
+        return statement_rows(self._db)
+
+    def replace_layer(self, layer: str, annotations: Mapping[str, Sequence[Annotation]]) -> None:
+        replace_layer(self._db, layer, annotations)
 
     # --- search by meaning -----------------------------------------------
 

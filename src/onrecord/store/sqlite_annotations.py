@@ -156,13 +156,17 @@ def annotation_counts(
     and by its adjective ("Russia", "Russian": COUNTRY and NORP) is a COUNTRY.
     """
     where, params = _where(query, filter_sql)
+    having = ""
+    if query.min_documents is not None:
+        having = "HAVING count(DISTINCT a.doc) >= ?"
+        params = [*params, query.min_documents]
     sql = f"""
         SELECT a.key, max(json_extract(a.value, '$.name')),
                coalesce(max(CASE WHEN a.label != 'NORP' THEN a.label END), max(a.label)),
                count(*),
                count(DISTINCT a.doc), count(DISTINCT t.speaker_id), min(d.date), max(d.date)
         {_FROM} {where} AND a.key IS NOT NULL
-        GROUP BY a.key
+        GROUP BY a.key {having}
         ORDER BY count(*) DESC, a.key
         LIMIT ? OFFSET ?
     """

@@ -1,0 +1,148 @@
+"""Commands over talking points: ``talking-points``, ``talking-point`` and
+``novelty``. Each is a thin layer over one Corpus method."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+import click
+
+from onrecord.cli import _corpus, _domain_errors, _emit_json, main
+from onrecord.query.results import Novelty, Occurrence, ResultList, TalkingPoint
+
+__all__: list[str] = []
+
+
+def _clean(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _where(occurrence: Occurrence) -> str:
+    citation = occurrence.citation
+    return (
+        f"{citation.date or 'undated'}  {occurrence.speaker or '(unknown)'}  "
+        f"{citation.paragraph_id} [{citation.start}:{citation.end}]"
+    )
+
+
+@main.command("talking-points")
+@click.option("--speaker", help="Only statements by this speaker (name, surname or id).")
+@click.option("--since", help="Only statements from this date (YYYY-MM-DD or YYYY).")
+@click.option("--until", help="Only statements up to this date (YYYY-MM-DD or YYYY).")
+@click.option("--language", help="Only statements in this language (en, ru).")
+@click.option(
+    "--min-docs",
+    default=2,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Said in this many documents.",
+)
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 10_000))
+@click.option("--offset", default=0, type=click.IntRange(min=0))
+@click.option("--json", "as_json", is_flag=True, help="JSON Lines output.")
+@click.pass_context
+@_domain_errors
+def talking_points(ctx: click.Context, /, as_json: bool, **options: Any) -> None:
+    """Statements said again and again, in the same or other words, in either
+    language: most statements first."""
+    results = _corpus(ctx).talking_points(**options)
+    if as_json:
+        _emit_json(results)
+        return
+    if not results:
+        click.echo("no talking points (run 'onrecord enrich' first, or lower --min-docs)")
+        return
+    for rank, point in enumerate(results, start=options["offset"] + 1):
+        click.echo(
+            f"{rank}. {click.style(point.talking_point_id, bold=True)}  {point.statements} "
+            f"statements in {point.documents} documents by {point.speakers} speakers, "
+            f"{point.first_date} to {point.last_date}"
+        )
+        click.echo(f"   “{_clean(point.wording)}”\n")
+
+
+@main.command("talking-point")
+@click.argument("talking_point_id")
+@click.option("--json", "as_json", is_flag=True, help="JSON output.")
+@click.pass_context
+@_domain_errors
+def talking_point(ctx: click.Context, talking_point_id: str, as_json: bool) -> None:
+    """One talking point: its timeline by month, speakers, variants and every statement."""
+    point = _corpus(ctx).talking_point(talking_point_id)
+    if as_json:
+        _emit_json(ResultList([point]))
+        return
+    _print_talking_point(point)
+
+
+def _print_talking_point(point: TalkingPoint) -> None:
+    click.echo(click.style(point.talking_point_id, bold=True) + f"  “{_clean(point.wording)}”")
+    click.echo(
+        f"{point.statements} statements in {len(point.documents)} documents, "
+        f"first {point.first_date}, last {point.last_date}\n"
+    )
+    peak = max(count for _, count in point.by_month)
+    click.echo("By month:")
+    for month, count in point.by_month:
+        click.echo(f"  {month}  {'█' * max(1, round(20 * count / peak))} {count}")
+    click.echo("\nBy speaker:")
+    for speaker, count in point.by_speaker:
+        click.echo(f"  {count:4d}  {speaker}")
+    click.echo("\nVariants:")
+    for wording, count in point.variants:
+        click.echo(f"  {count:4d}  “{wording}”")
+    click.echo("\nStatements:")
+    for occurrence in point.occurrences:
+        similarity = "first" if occurrence.founder else f"{occurrence.similarity:.3f}"
+        click.echo(f"  {_where(occurrence)}  ({similarity})")
+        click.echo(f"    “{_clean(occurrence.text)}”")
+        if occurrence.citation.source_url:
+            click.echo(f"    {occurrence.citation.source_url}")
+
+
+@main.command()
+@click.argument("doc_or_file")
+@click.option("--repeated-only", is_flag=True, help="Only statements said (or nearly said) before.")
+@click.option("--json", "as_json", is_flag=True, help="JSON Lines output.")
+@click.pass_context
+@_domain_errors
+def novelty(ctx: click.Context, doc_or_file: str, repeated_only: bool, as_json: bool) -> None:
+    """Which statements of a transcript (a stored id, or a file: compared without
+    being stored) are new, and which were said before — how often, and first when."""
+    results = _corpus(ctx).novelty(doc_or_file)
+    shown: ResultList[Novelty] = ResultList(
+        r for r in results if not repeated_only or r.status in ("repeated", "similar")
+    )
+    if as_json:
+        _emit_json(shown)
+        return
+    counts = Counter(r.status for r in results)
+    click.echo(
+        f"{len(results)} statements: {counts['repeated']} repeated, {counts['similar']} similar "
+        f"to an earlier one, {counts['new']} new, {counts['short']} too short to judge\n"
+    )
+    for row in shown:
+        mark = {"new": "NEW", "repeated": "REPEATED", "similar": "SIMILAR", "short": "short"}[
+            row.status
+        ]
+        click.echo(
+            f"{click.style(mark, bold=row.status != 'short')}  {row.speaker or '(unknown)'}  "
+            f"{row.citation.paragraph_id} [{row.citation.start}:{row.citation.end}]"
+        )
+        click.echo(f"  “{_clean(row.text)}”")
+        if row.status == "similar" and row.earliest is not None:
+            click.echo(
+                f"  closest earlier ({row.nearest_similarity:.3f}, below the repeat threshold): "
+                f"{_where(row.earliest)}"
+            )
+            click.echo(f"    “{_clean(row.earliest.text)}”")
+        elif row.earliest is not None:
+            click.echo(
+                f"  said {row.times_before}× before in {row.documents_before} documents "
+                f"(closest {row.nearest_similarity:.3f}); first: {_where(row.earliest)}"
+            )
+            click.echo(f"    “{_clean(row.earliest.text)}”")
+            if row.talking_point_id:
+                click.echo(f"    talking point {row.talking_point_id}")
+        click.echo()
