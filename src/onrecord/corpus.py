@@ -24,6 +24,8 @@ from onrecord.enrich.pool import default_enrich_workers, enrich_documents
 from onrecord.enrich.registry import build_pipeline
 from onrecord.enrich.talking_points import LAYER as TALKING_POINTS
 from onrecord.enrich.talking_points import LinkReport, update_talking_points
+from onrecord.enrich.topics import DEFAULT_TOPICS, TopicReport, update_topics
+from onrecord.enrich.topics import LAYER as TOPICS
 from onrecord.errors import EnrichError, InputError, NotFoundError, QueryError
 from onrecord.ingest.records import RecordLine
 from onrecord.ingest.sources import DEFAULT_MAX_BYTES, Skipped, read_inputs
@@ -48,6 +50,7 @@ from onrecord.query.results import (
     TalkingPoint,
     TalkingPointSummary,
     TechniqueHit,
+    Topic,
 )
 from onrecord.query.searching import Mode
 from onrecord.query.syntax import Phrase, Term, parse_query
@@ -160,6 +163,7 @@ class EnrichReport:
     annotations: int = 0
     failures: list[str] = field(default_factory=list)
     talking_points: LinkReport | None = None  # when embeddings are part of the pipeline
+    topics: TopicReport | None = None
 
 
 def default_pipeline() -> Pipeline:
@@ -298,6 +302,7 @@ class Corpus:
         report.up_to_date = len(self) - report.enriched - len(report.failures)
         if EmbeddingEnricher.name in versions:
             report.talking_points = self.update_talking_points()
+            report.topics = update_topics(self.store)
         return report
 
     def update_talking_points(
@@ -491,6 +496,30 @@ class Corpus:
         annotations = build_pipeline([EmbeddingEnricher.name]).run(document)
         targets = tp_queries.document_targets(document, annotations)
         return tp_queries.novelty(self.store, targets, document.date, exclude_doc=document.id)
+
+    def topics(
+        self,
+        *,
+        speaker: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        language: str | None = None,
+        doc: str | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> ResultList[Topic]:
+        """Topics of speech paragraphs with keyword labels and counts per month; the
+        filters select which paragraphs count. Empty until a topic model is fitted."""
+        _check_limit(limit, offset)
+        filters = self._filters(
+            speaker=speaker, since=since, until=until, language=language, doc=doc
+        )
+        query = AnnotationQuery(TOPICS, filters, limit=limit, offset=offset)
+        return tp_queries.topics(self.store, query)
+
+    def refit_topics(self, topics: int = DEFAULT_TOPICS) -> TopicReport:
+        """Fit a new topic model on what is stored now and assign every paragraph to it."""
+        return update_topics(self.store, refit=True, k=topics)
 
     # --- documents -------------------------------------------------------
 

@@ -146,3 +146,47 @@ def novelty(ctx: click.Context, doc_or_file: str, repeated_only: bool, as_json: 
             if row.talking_point_id:
                 click.echo(f"    talking point {row.talking_point_id}")
         click.echo()
+
+
+@main.command()
+@click.option("--speaker", help="Only paragraphs by this speaker (name, surname or id).")
+@click.option("--since", help="Only paragraphs from this date (YYYY-MM-DD or YYYY).")
+@click.option("--until", help="Only paragraphs up to this date (YYYY-MM-DD or YYYY).")
+@click.option("--language", help="Only paragraphs in this language (en, ru).")
+@click.option("--months", is_flag=True, help="Show each topic's counts month by month.")
+@click.option("--refit", is_flag=True, help="Fit a new topic model on what is stored now.")
+@click.option(
+    "--topics", "count", default=30, show_default=True, type=click.IntRange(2, 500),
+    help="How many topics a (re)fit makes.",
+)  # fmt: skip
+@click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 10_000))
+@click.option("--json", "as_json", is_flag=True, help="JSON Lines output.")
+@click.pass_context
+@_domain_errors
+def topics(
+    ctx: click.Context, /, months: bool, refit: bool, count: int, as_json: bool, **options: Any
+) -> None:
+    """Topics of what speakers said, with keyword labels and counts per month. The
+    model is fitted once (by 'enrich', or --refit) and kept, so counts stay comparable."""
+    corpus = _corpus(ctx)
+    if refit:
+        report = corpus.refit_topics(count)
+        click.echo(f"fitted {report.topics} topics on {report.paragraphs} paragraphs", err=True)
+    results = corpus.topics(**options)
+    if as_json:
+        _emit_json(results)
+        return
+    if not results:
+        click.echo("no topics (run 'onrecord enrich' first)")
+        return
+    for topic in results:
+        click.echo(
+            f"{click.style(topic.topic_id, bold=True)}  {topic.paragraphs} paragraphs in "
+            f"{topic.documents} documents, {topic.first_date} to {topic.last_date}"
+        )
+        click.echo(f"   {', '.join(topic.keywords)}")
+        if months:
+            peak = max(n for _, n in topic.by_month)
+            for month, n in topic.by_month:
+                click.echo(f"     {month}  {'█' * max(1, round(30 * n / peak))} {n}")
+        click.echo()

@@ -30,6 +30,7 @@ __all__ = [
     "TalkingPoint",
     "TalkingPointSummary",
     "TechniqueHit",
+    "Topic",
 ]
 
 
@@ -214,6 +215,21 @@ class Novelty:
     earliest: Occurrence | None  # the earliest of them (for "similar": the closest)
     nearest_similarity: float | None  # the closest earlier statement's cosine
     talking_point_id: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Topic:
+    """A topic of the kept topic model: its keywords and how often it came up, by month."""
+
+    topic_id: str
+    keywords: tuple[str, ...]
+    paragraphs: int
+    documents: int
+    speakers: int
+    first_date: str | None
+    last_date: str | None
+    by_month: tuple[tuple[str, int], ...]  # ("2024-04", paragraphs)
+    model: str  # the topic model's version
 
 
 T = TypeVar("T")

@@ -208,6 +208,19 @@ class StatementRow(NamedTuple):
     vector: bytes
 
 
+class ParagraphVector(NamedTuple):
+    """A speech paragraph with its vector, as topics are fitted on."""
+
+    doc_id: str
+    date: str | None
+    language: str
+    paragraph: int
+    start: int
+    end: int
+    text: str
+    vector: bytes
+
+
 class Store(ABC):
     """Documents in, citable paragraphs out."""
 
@@ -289,6 +302,23 @@ class Store(ABC):
     def replace_layer(self, layer: str, annotations: Mapping[str, Sequence[Annotation]]) -> None:
         """Atomically make ``annotations[doc_id]`` the whole of ``layer`` in each listed
         document (documents not listed keep theirs; documents gone are skipped)."""
+
+    @abstractmethod
+    def paragraph_vectors(self) -> list[ParagraphVector]:
+        """Every speech paragraph that has a vector, in corpus order."""
+
+    @abstractmethod
+    def save_model(self, name: str, meta: dict[str, Any], data: bytes) -> None:
+        """Keep a corpus-wide model (replacing one of that name)."""
+
+    @abstractmethod
+    def load_model(self, name: str) -> tuple[dict[str, Any], bytes] | None:
+        """A kept model's metadata and bytes, or None."""
+
+    @abstractmethod
+    def annotation_months(self, query: AnnotationQuery) -> list[tuple[str, str, int]]:
+        """(key, "YYYY-MM", annotations) of the selected annotations, by key and month;
+        undated documents count under "undated"."""
 
     # --- reading -------------------------------------------------------
 

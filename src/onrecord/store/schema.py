@@ -186,5 +186,17 @@ _V4 = [
     "CREATE INDEX annotations_score ON annotations(layer, score)",
 ]
 
-MIGRATIONS: list[list[str]] = [_V1, _V2, _V3, _V4]
+# v5: corpus-wide models fitted on the stored data (the topic model's centroids
+# and labels), kept with the corpus so that what they assign stays stable.
+_V5 = [
+    """
+    CREATE TABLE models (
+        name TEXT PRIMARY KEY,
+        meta TEXT NOT NULL,
+        data BLOB NOT NULL
+    ) WITHOUT ROWID
+    """,
+]
+
+MIGRATIONS: list[list[str]] = [_V1, _V2, _V3, _V4, _V5]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -37,6 +37,7 @@ from onrecord.store.base import (
     Filters,
     KeyCount,
     ParagraphRow,
+    ParagraphVector,
     SpanVector,
     SpeakerRow,
     StatementRow,
@@ -50,11 +51,18 @@ from onrecord.store.schema import MIGRATIONS, SCHEMA_VERSION
 from onrecord.store.sqlite_annotations import (
     annotation_counts,
     annotation_keys_matching,
+    annotation_months,
     annotation_rows,
     count_annotations,
     insert_annotations,
 )
-from onrecord.store.sqlite_statements import replace_layer, statement_rows
+from onrecord.store.sqlite_statements import (
+    load_model,
+    paragraph_vectors,
+    replace_layer,
+    save_model,
+    statement_rows,
+)
 from onrecord.store.sqlite_vectors import (
     embedding_fingerprint,
     embedding_ids,
@@ -388,6 +396,18 @@ class SQLiteStore(Store):
 
     def replace_layer(self, layer: str, annotations: Mapping[str, Sequence[Annotation]]) -> None:
         replace_layer(self._db, layer, annotations)
+
+    def paragraph_vectors(self) -> list[ParagraphVector]:
+        return paragraph_vectors(self._db)
+
+    def save_model(self, name: str, meta: dict[str, Any], data: bytes) -> None:
+        save_model(self._db, name, meta, data)
+
+    def load_model(self, name: str) -> tuple[dict[str, Any], bytes] | None:
+        return load_model(self._db, name)
+
+    def annotation_months(self, query: AnnotationQuery) -> list[tuple[str, str, int]]:
+        return annotation_months(self._db, query, _paragraph_filters(query.filters))
 
     # --- search by meaning -----------------------------------------------
 

@@ -20,6 +20,7 @@ from onrecord.store.base import AnnotationQuery, AnnotationRow, KeyCount, annota
 __all__ = [
     "annotation_counts",
     "annotation_keys_matching",
+    "annotation_months",
     "annotation_rows",
     "count_annotations",
     "insert_annotations",
@@ -182,3 +183,15 @@ def annotation_keys_matching(db: sqlite3.Connection, layer: str, name: str) -> t
         (layer, needle, needle, needle),
     ).fetchall()
     return tuple(sorted(row[0] for row in rows))
+
+
+def annotation_months(
+    db: sqlite3.Connection, query: AnnotationQuery, filter_sql: tuple[str, list[Any]]
+) -> list[tuple[str, str, int]]:
+    where, params = _where(query, filter_sql)
+    sql = f"""
+        SELECT a.key, coalesce(substr(d.date, 1, 7), 'undated'), count(*)
+        {_FROM} {where} AND a.key IS NOT NULL
+        GROUP BY 1, 2 ORDER BY 1, 2
+    """
+    return [(row[0], row[1], row[2]) for row in db.execute(sql, params)]
