@@ -21,10 +21,12 @@ from pathlib import Path
 from typing import Any
 
 import bench_ann
+import bench_embed
 import bench_enrich
 import bench_ingest
 import bench_memory
 import bench_search
+import bench_talking_points
 from _common import (
     REPO,
     RESULTS,
@@ -50,6 +52,13 @@ BENCHMARKS: tuple[tuple[str, str, Renderer, Goals], ...] = (
     (bench_memory.NAME, "bench_memory.py", bench_memory.render, bench_memory.goals),
     (bench_enrich.NAME, "bench_enrich.py", bench_enrich.render, bench_enrich.goals),
     (bench_ann.NAME, "bench_ann.py", bench_ann.render, bench_ann.goals),
+    (bench_embed.NAME, "bench_embed.py", bench_embed.render, bench_embed.goals),
+    (
+        bench_talking_points.NAME,
+        "bench_talking_points.py",
+        bench_talking_points.render,
+        bench_talking_points.goals,
+    ),
 )
 
 
@@ -70,8 +79,16 @@ def arguments(script: str, quick: bool, profile: bool) -> list[str]:
             "bench_memory.py": ["--copies", "1", "5"],
             "bench_enrich.py": ["--documents", "60", "--skip-corpus"],
             "bench_ann.py": ["--vectors", "200000", "--queries", "100"],
+            "bench_embed.py": ["--sentences", "1000"],
+            "bench_talking_points.py": [],
         }[script]
-    if profile and script not in ("bench_memory.py", "bench_enrich.py", "bench_ann.py"):
+    if profile and script not in (
+        "bench_memory.py",
+        "bench_enrich.py",
+        "bench_ann.py",
+        "bench_embed.py",
+        "bench_talking_points.py",
+    ):
         extra.append("--profile")
     return extra
 
