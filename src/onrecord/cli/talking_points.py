@@ -15,7 +15,13 @@ __all__: list[str] = []
 
 
 def _clean(text: str) -> str:
-    return " ".join(text.split())
+    """One line, without the quotation marks a sentence may carry at its edges (the
+    output puts its own around it)."""
+    return " ".join(text.split()).strip('“”„"«»')
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" + ("" if number == 1 else "s")
 
 
 def _where(occurrence: Occurrence) -> str:
@@ -55,9 +61,9 @@ def talking_points(ctx: click.Context, /, as_json: bool, **options: Any) -> None
         return
     for rank, point in enumerate(results, start=options["offset"] + 1):
         click.echo(
-            f"{rank}. {click.style(point.talking_point_id, bold=True)}  {point.statements} "
-            f"statements in {point.documents} documents by {point.speakers} speakers, "
-            f"{point.first_date} to {point.last_date}"
+            f"{rank}. {click.style(point.talking_point_id, bold=True)}  "
+            f"{_count(point.statements, 'statement')} in {_count(point.documents, 'document')} "
+            f"by {_count(point.speakers, 'speaker')}, {point.first_date} to {point.last_date}"
         )
         click.echo(f"   “{_clean(point.wording)}”\n")
 
@@ -139,7 +145,7 @@ def novelty(ctx: click.Context, doc_or_file: str, repeated_only: bool, as_json: 
             click.echo(f"    “{_clean(row.earliest.text)}”")
         elif row.earliest is not None:
             click.echo(
-                f"  said {row.times_before}× before in {row.documents_before} documents "
+                f"  said {row.times_before}× before in {_count(row.documents_before, 'document')} "
                 f"(closest {row.nearest_similarity:.3f}); first: {_where(row.earliest)}"
             )
             click.echo(f"    “{_clean(row.earliest.text)}”")
