@@ -157,6 +157,10 @@ def test_export_formats_are_complete(db: Path, tmp_path: Path) -> None:
     )
     table = pq.read_table(target)
     assert table.num_rows == sum(len(json.loads(line)["turns"]) for line in jsonl)
+    turns = run(db, "export", "--format", "csv", "--level", "turns")
+    assert turns.exit_code == 0, turns.output
+    turn_rows = list(csv.DictReader(io.StringIO(turns.stdout)))
+    assert len(turn_rows) == table.num_rows and "place" in turn_rows[0]
 
 
 def test_every_command_has_help() -> None:

@@ -207,6 +207,15 @@ def test_the_commands(small: tuple[Path, list[Path]]) -> None:
     assert fresh.exit_code == 0, fresh.output
     assert "REPEATED" in fresh.output and "NEW" in fresh.output
     assert "said 2× before in 2 documents" in fresh.output
+    point_id = trade["talking_point_id"]
+    as_json = runner.invoke(main, ["--db", str(db), "talking-point", point_id, "--json"])
+    assert as_json.exit_code == 0, as_json.output
+    detail = json.loads(as_json.output)
+    assert detail["occurrences"][0]["doc_id"] and detail["by_month"][0] == ["2021-01", 1]
+    listed_novelty = runner.invoke(main, ["--db", str(db), "novelty", str(paths[2]), "--json"])
+    rows = [json.loads(line) for line in listed_novelty.output.splitlines()]
+    repeated = next(r for r in rows if r["status"] == "repeated")
+    assert repeated["earliest"]["date"] == "2021-01-15"
     missing = runner.invoke(main, ["--db", str(db), "talking-point", "tp-000000000000"])
     assert missing.exit_code != 0 and "no talking point 'tp-000000000000'" in missing.output
     only = runner.invoke(main, ["--db", str(db), "talking-points", "--speaker", "Lavrov"])

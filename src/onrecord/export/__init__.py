@@ -31,7 +31,7 @@ _COLUMNS: dict[str, tuple[str, ...]] = {
     ),
     "turns": (
         "doc_id", "turn", "turn_kind", "speaker_id", "speaker", "label", "role", "start", "end",
-        "label_start", "label_end", "continues", "date", "title", "kind", "language",
+        "label_start", "label_end", "continues", "date", "title", "place", "kind", "language",
         "source_url", "text",
     ),
     "annotations": (

@@ -7,7 +7,7 @@ CLI, the HTTP API and a notebook.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, fields, is_dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from onrecord.store.base import SpeakerRow as SpeakerSummary
@@ -250,14 +250,21 @@ class ResultList(list[T], Generic[T]):
 
 
 def flatten(item: Any) -> dict[str, Any]:
-    """A result as a flat dict: citation fields inline, tuples as lists."""
+    """A result as a flat dict: citation fields inline, tuples as lists, results
+    nested in results (a talking point's occurrences) flattened the same way."""
     result: dict[str, Any] = {}
     for field in fields(item):
         value = getattr(item, field.name)
         if isinstance(value, Citation):
             result.update(asdict(value))
-        elif isinstance(value, tuple):
-            result[field.name] = [list(v) if isinstance(v, tuple) else v for v in value]
         else:
-            result[field.name] = value
+            result[field.name] = _plain(value)
     return result
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, tuple):
+        return [_plain(v) for v in value]
+    if is_dataclass(value) and not isinstance(value, type):
+        return flatten(value)
+    return value
