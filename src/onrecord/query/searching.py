@@ -8,6 +8,7 @@ quote lookup also finds paraphrases and translations.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Literal
 
@@ -33,6 +34,10 @@ MODES: tuple[str, ...] = ("auto", "text", "semantic", "hybrid")
 _QUOTE_CANDIDATES = 200
 _MEANING_CANDIDATES = 20  # sentences near a quotation worth aligning
 _FUSION_POOL = 50  # hits taken from each ranking before fusing
+# Below this cosine a paragraph is no nearer the query than text at random is (a
+# separator such as "* * *" sits at about 0.27 to a one-word query): not a hit.
+_SEARCH_MEANING_FLOOR = 0.3
+_HAS_WORDS = re.compile(r"\w")
 
 
 def citation(row: ParagraphRow) -> Citation:
@@ -95,7 +100,11 @@ def _meaning_search(
 ) -> ResultList[SearchHit]:
     pool = max(_FUSION_POOL, offset + limit)
     # Sentences and paragraphs both: a paragraph counts by its best.
-    near = paragraph_hits(store.nearest(encode_query(query), 2 * pool, filters))[:pool]
+    near = [
+        hit
+        for hit in paragraph_hits(store.nearest(encode_query(query), 2 * pool, filters))
+        if hit.similarity >= _SEARCH_MEANING_FLOOR and _HAS_WORDS.search(hit.row.text)
+    ][:pool]
     text_rows = _text_leg(store, tree, filters, pool) if mode == "hybrid" else []
     fused = fuse(text_rows, near)
     highlighter = Highlighter(tree) if tree is not None and text_rows else None
