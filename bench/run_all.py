@@ -26,6 +26,7 @@ import bench_enrich
 import bench_ingest
 import bench_memory
 import bench_search
+import bench_serve
 import bench_talking_points
 from _common import (
     REPO,
@@ -59,6 +60,7 @@ BENCHMARKS: tuple[tuple[str, str, Renderer, Goals], ...] = (
         bench_talking_points.render,
         bench_talking_points.goals,
     ),
+    (bench_serve.NAME, "bench_serve.py", bench_serve.render, bench_serve.goals),
 )
 
 
@@ -81,6 +83,7 @@ def arguments(script: str, quick: bool, profile: bool) -> list[str]:
             "bench_ann.py": ["--vectors", "200000", "--queries", "100"],
             "bench_embed.py": ["--sentences", "1000"],
             "bench_talking_points.py": [],
+            "bench_serve.py": ["--copies", "5", "--requests", "1000", "--duration", "30"],
         }[script]
     if profile and script not in (
         "bench_memory.py",
@@ -88,6 +91,7 @@ def arguments(script: str, quick: bool, profile: bool) -> list[str]:
         "bench_ann.py",
         "bench_embed.py",
         "bench_talking_points.py",
+        "bench_serve.py",
     ):
         extra.append("--profile")
     return extra

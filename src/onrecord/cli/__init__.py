@@ -453,4 +453,4 @@ def export_command(ctx: click.Context, fmt: str, level: str, output: Path | None
 
 # Commands over what the enrichers found live in their own module; importing
 # it registers them on ``main``.
-from onrecord.cli import enrichment, talking_points  # noqa: E402, F401
+from onrecord.cli import enrichment, serve, talking_points  # noqa: E402, F401

@@ -48,11 +48,17 @@ def _prefix_words(node: Node | None) -> list[str]:
     return [w for item in items for w in _prefix_words(item)]
 
 
-def snippet(text: str, spans: list[tuple[int, int]], width: int = _SNIPPET_CHARS) -> str:
+def snippet(
+    text: str,
+    spans: list[tuple[int, int]],
+    width: int = _SNIPPET_CHARS,
+    marks: tuple[str, str] = ("**", "**"),
+) -> str:
     """A window of ``text`` around the first match, matched words in **bold**.
 
     Markdown's ``**`` rather than brackets, because transcripts use square
-    brackets for editorial insertions.
+    brackets for editorial insertions. Text may hold asterisks itself ("* * *"),
+    so a renderer that must find the marks again passes ``marks`` of its own.
     """
     if not spans:
         cut = text[:width]
@@ -68,7 +74,7 @@ def snippet(text: str, spans: list[tuple[int, int]], width: int = _SNIPPET_CHARS
     for span_start, span_end in spans:
         if span_start < position or span_end > end:
             continue
-        pieces.extend([text[position:span_start], "**", text[span_start:span_end], "**"])
+        pieces.extend([text[position:span_start], marks[0], text[span_start:span_end], marks[1]])
         position = span_end
     pieces.append(text[position:end])
     if end < len(text):

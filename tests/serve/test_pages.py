@@ -1,0 +1,72 @@
+"""The pages, read as HTML: what each shows and links to."""
+
+from __future__ import annotations
+
+import re
+
+from starlette.testclient import TestClient
+
+from onrecord.serve.views import speaker_class
+from tests.serve.conftest import EXAMPLE_ID
+
+HTML = {"accept": "text/html"}
+
+
+def test_search_page_hits_and_facets(client: TestClient) -> None:
+    html = client.get("/", params={"q": '"initialled"'}).text
+    assert f'href="/doc/{EXAMPLE_ID}#p28"' in html and "<mark>initialled</mark>" in html
+    assert 'href="/?q=%22initialled%22&amp;mode=auto&amp;speaker=alexander-lukashenko' in html
+    assert ">2024</a>" in html and "press conference" in html  # year and kind facets
+    filtered = client.get("/", params={"q": "Russia", "year": "2017", "kind": "interview"}).text
+    assert "2024-04-11" not in filtered and "Interview to NBC" in filtered
+    by_entity = client.get("/", params={"q": "peace", "entity": "belarus"}).text
+    assert "clear filters" in by_entity
+
+
+def test_search_page_reports_a_bad_query_inline(client: TestClient) -> None:
+    html = client.get("/", params={"q": "peace", "entity": "Atlantis"}).text
+    assert "error-message" in html and "Atlantis" in html
+
+
+def test_document_page(client: TestClient) -> None:
+    html = client.get(f"/doc/{EXAMPLE_ID}").text
+    paragraphs = re.findall(r'<div class="para" id="p(\d+)">', html)
+    assert paragraphs == [str(n) for n in range(1, len(paragraphs) + 1)] and len(paragraphs) > 30
+    assert f'class="turn speech {speaker_class("vladimir-putin")}"' in html
+    assert 'class="turn narration narration"' in html
+    assert html.count('<button type="button" class="cite"') == len(paragraphs)
+    assert (
+        'data-citation="Alexander Lukashenko, “Putin’s Remarks at Press Conference After Meeting '
+        f"with Belarusian President Lukashenko, April 11, 2024”, 2024-04-11, "
+        f'http://testserver/doc/{EXAMPLE_ID}#p28, paragraph 28"'
+    ) in html
+    assert '<span class="claim" title="check-worthy claim' in html
+    assert '<span class="ent ent-country" title="Belarus (COUNTRY)">Belarus</span>' in html
+
+
+def test_speaker_page(client: TestClient) -> None:
+    html = client.get("/speaker/vladimir-putin").text
+    assert "<svg" in html and 'class="bar"' in html and "Turns by Vladimir Putin" in html
+    assert "Most mentioned" in html and "/talking-point/" in html
+    assert client.get("/speaker/nobody", headers=HTML).status_code == 404
+
+
+def test_talking_point_and_quote_pages(client: TestClient) -> None:
+    listing = client.get("/talking-points").text
+    tp_id = re.findall(r'href="/talking-point/(tp-[0-9a-f]+)"', listing)[0]
+    page = client.get(f"/talking-point/{tp_id}").text
+    assert "Timeline" in page and "<svg" in page and "/doc/kremlin-en-17565#p" in page
+    quote = client.get("/quote", params={"text": "It was the initialled document"}).text
+    assert "Alexander Lukashenko" in quote and f"{EXAMPLE_ID}#p28" in quote and "verbatim" in quote
+    nothing = client.get("/quote", params={"text": "The moon is made of green cheese"}).text
+    assert "Nothing in the corpus matches" in nothing
+
+
+def test_every_page_has_the_quote_box(client: TestClient) -> None:
+    for url in ("/", f"/doc/{EXAMPLE_ID}", "/speakers", "/speaker/vladimir-putin", "/quote"):
+        assert 'form class="quote-box" action="/quote"' in client.get(url).text
+
+
+def test_short_permalink_redirects(client: TestClient) -> None:
+    response = client.get(f"/p/{EXAMPLE_ID}/28", follow_redirects=False)
+    assert response.status_code == 302 and response.headers["location"] == f"/doc/{EXAMPLE_ID}#p28"
