@@ -32,6 +32,7 @@ FAILING: dict[str, list[tuple[str, str, int]]] = {
     "/api/techniques": [("GET", "/api/techniques?until=never", 400)],
     "/api/talking-points": [("GET", "/api/talking-points?min_docs=0", 422)],
     "/api/talking-points/{talking_point_id}": [("GET", "/api/talking-points/tp-none", 404)],
+    "/api/topics": [("GET", "/api/topics?since=yesterday", 400)],
     "/api/kwic": [("GET", "/api/kwic", 422)],
     "/api/export": [("GET", "/api/export?format=xml", 422), ("GET", "/api/export?since=x", 400)],
     "/api/ingest": [("POST", "/api/ingest", 403), ("GET", "/api/ingest", 405)],
