@@ -36,6 +36,7 @@ from onrecord.parse.speakers import SpeakerDirectory
 from onrecord.query import annotations as annotation_queries
 from onrecord.query import searching
 from onrecord.query import talking_points as tp_queries
+from onrecord.query import topics as topic_queries
 from onrecord.query.highlight import Highlighter
 from onrecord.query.results import (
     Claim,
@@ -515,7 +516,7 @@ class Corpus:
             speaker=speaker, since=since, until=until, language=language, doc=doc
         )
         query = AnnotationQuery(TOPICS, filters, limit=limit, offset=offset)
-        return tp_queries.topics(self.store, query)
+        return topic_queries.topics(self.store, query)
 
     def refit_topics(self, topics: int = DEFAULT_TOPICS) -> TopicReport:
         """Fit a new topic model on what is stored now and assign every paragraph to it."""
