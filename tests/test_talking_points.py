@@ -222,6 +222,26 @@ def test_the_commands(small: tuple[Path, list[Path]]) -> None:
     assert "transport corridor" in only.output and "Belarus" not in only.output
 
 
+def test_novelty_of_bad_input_is_one_clear_line(
+    small: tuple[Path, list[Path]], tmp_path: Path
+) -> None:
+    db, _ = small
+    empty = tmp_path / "empty.txt"
+    empty.write_text("", encoding="utf-8")
+    binary = tmp_path / "blob.txt"
+    binary.write_bytes(bytes(range(256)) * 64)
+    runner = CliRunner()
+    for target, expected in [
+        (empty, "empty"),
+        (binary, "blob.txt"),
+        (tmp_path / "absent", "neither a document in"),
+    ]:
+        result = runner.invoke(main, ["--db", str(db), "novelty", str(target)])
+        assert result.exit_code == 1, result.output
+        assert expected in result.output and "Traceback" not in result.output
+        assert len(result.output.strip().splitlines()) == 1
+
+
 def _layer(corpus: Corpus) -> list[tuple[object, ...]]:
     rows = corpus.store.annotations(AnnotationQuery(tp.LAYER, limit=10_000_000))
     return sorted(

@@ -125,8 +125,9 @@ def novelty(ctx: click.Context, doc_or_file: str, repeated_only: bool, as_json: 
         return
     counts = Counter(r.status for r in results)
     click.echo(
-        f"{len(results)} statements: {counts['repeated']} repeated, {counts['similar']} similar "
-        f"to an earlier one, {counts['new']} new, {counts['short']} too short to judge\n"
+        f"{_count(len(results), 'statement')}: {counts['repeated']} repeated, "
+        f"{counts['similar']} similar to an earlier one, {counts['new']} new, "
+        f"{counts['short']} too short to judge\n"
     )
     for row in shown:
         mark = {"new": "NEW", "repeated": "REPEATED", "similar": "SIMILAR", "short": "short"}[
