@@ -62,6 +62,7 @@ __all__ = [
     "Corpus",
     "IngestEvent",
     "IngestReport",
+    "OverrideReport",
     "default_db_path",
     "parse_inputs",
     "parse_path",
@@ -167,6 +168,15 @@ class EnrichReport:
     topics: TopicReport | None = None
 
 
+@dataclass
+class OverrideReport:
+    """What applying analyst overrides did: where they are, and the re-parse."""
+
+    path: str
+    ingest: IngestReport
+    not_reparsed: list[str] = field(default_factory=list)  # their input file is gone
+
+
 def default_pipeline() -> Pipeline:
     """The enrichers onrecord runs unless told otherwise: all it knows."""
     return build_pipeline()
@@ -260,6 +270,39 @@ class Corpus:
             report.replaced.extend(outcome.replaced)
             notify(IngestEvent(outcome.doc_id, outcome.status.value, outcome.doc_id))
         return report
+
+    # --- analyst overrides -------------------------------------------------
+
+    def apply_speaker_overrides(self, overrides: str, path: str | Path) -> OverrideReport:
+        """Make ``overrides`` (speakers.toml content) the analyst's speaker table at
+        ``path``, then parse again every stored document whose input file is still
+        there, so its turns take the new speakers.
+
+        The table is checked before anything is written (a bad one raises
+        ConfigError and changes nothing); it replaces the file atomically.
+        Documents whose input is gone (stdin, moved files) keep their speakers and
+        are listed in the report.
+        """
+        target = Path(path)
+        staged = target.with_name(f".{target.name}.new")
+        staged.write_text(overrides, encoding="utf-8")
+        try:
+            directory = SpeakerDirectory.load(staged)
+        except BaseException:
+            staged.unlink(missing_ok=True)
+            raise
+        staged.replace(target)
+        self.speaker_directory = directory
+        inputs: set[str] = set()
+        missing: list[str] = []
+        for document in self.store.iter_documents():
+            source = document.provenance.input_file
+            if source and Path(source).is_file():
+                inputs.add(source)
+            else:
+                missing.append(document.id)
+        report = self.ingest(sorted(inputs), workers=0) if inputs else IngestReport()
+        return OverrideReport(path=str(target), ingest=report, not_reparsed=missing)
 
     # --- enrichment ------------------------------------------------------
 

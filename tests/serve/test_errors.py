@@ -36,6 +36,8 @@ FAILING: dict[str, list[tuple[str, str, int]]] = {
     "/api/kwic": [("GET", "/api/kwic", 422)],
     "/api/export": [("GET", "/api/export?format=xml", 422), ("GET", "/api/export?since=x", 400)],
     "/api/ingest": [("POST", "/api/ingest", 403), ("GET", "/api/ingest", 405)],
+    "/api/speakers/overrides": [("PUT", "/api/speakers/overrides", 403),
+                                ("GET", "/api/speakers/overrides", 405)],
 }  # fmt: skip
 
 

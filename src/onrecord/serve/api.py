@@ -17,6 +17,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi import Path as PathParam
 from fastapi.responses import JSONResponse, StreamingResponse
 
+from onrecord.errors import ConfigError
 from onrecord.query.results import (
     Claim,
     EntityMention,
@@ -40,6 +41,8 @@ from onrecord.serve.schemas import (
     ErrorResponse,
     IngestRequest,
     IngestResult,
+    OverridesRequest,
+    OverridesResult,
     TurnModel,
     document_summary,
     flat_model,
@@ -405,5 +408,42 @@ def ingest(corpus: CorpusDep, body: IngestRequest) -> JSONResponse:
             "failures": report.failures,
             "warnings": report.warnings,
             "documents": len(corpus),
+        }
+    )
+
+
+@router.put(
+    "/speakers/overrides",
+    dependencies=[Depends(require_token)],
+    responses={
+        200: {"model": OverridesResult},
+        401: {"model": ErrorResponse, "description": "no bearer token given"},
+        403: {"model": ErrorResponse, "description": "read-only server, or a wrong token"},
+        409: {"model": ErrorResponse, "description": "the server has no speakers file"},
+    },
+    summary="Apply analyst speaker overrides (needs the operator's token)",
+)
+def put_overrides(request: Request, corpus: CorpusDep, body: OverridesRequest) -> JSONResponse:
+    """Replace the analyst's speaker table and parse the stored documents again (those
+    whose input files are still there), so their turns take the new speakers. A table
+    that does not parse is refused (400) and nothing changes. Run enrichment again
+    afterwards: re-parsed documents lose their annotations."""
+    pool = request.app.state.pool
+    if pool.speakers is None:
+        raise ApiError(
+            409, "this server has no analyst speakers file: start it with --speakers FILE"
+        )
+    try:
+        report = corpus.apply_speaker_overrides(body.toml, pool.speakers)
+    except ConfigError as error:
+        raise ApiError(400, str(error)) from error
+    pool.reload_speakers()
+    return JSONResponse(
+        {
+            "path": report.path,
+            "updated": report.ingest.updated,
+            "unchanged": report.ingest.unchanged,
+            "failures": report.ingest.failures,
+            "not_reparsed": report.not_reparsed,
         }
     )

@@ -34,7 +34,12 @@ class CorpusPool:
 
     def open(self) -> Corpus:
         """A new handle of this pool's database, not shared (the caller closes it)."""
-        return Corpus(self.db_path, speakers=self.speakers)
+        return Corpus(self.db_path, speakers=self._speakers_in_force())
+
+    def _speakers_in_force(self) -> Path | None:
+        """The analyst's table once it exists (a server may start before it is written)."""
+        path = Path(self.speakers) if self.speakers else None
+        return path if path is not None and path.is_file() else None
 
     @contextmanager
     def lease(self) -> Iterator[Corpus]:
@@ -56,6 +61,15 @@ class CorpusPool:
                 self._opened.append(corpus)
                 return corpus
         return self._free.get()
+
+    def reload_speakers(self) -> None:
+        """Every open handle takes the analyst's speaker table as it now is on disk."""
+        from onrecord.parse.speakers import SpeakerDirectory
+
+        directory = SpeakerDirectory.load(self._speakers_in_force())
+        with self._lock:
+            for corpus in self._opened:
+                corpus.speaker_directory = directory
 
     def close(self) -> None:
         with self._lock:

@@ -154,6 +154,22 @@ class IngestRequest(BaseModel):
     text: str = Field(min_length=1, max_length=10_000_000)
 
 
+class OverridesRequest(BaseModel):
+    """The analyst's speaker table (speakers.toml content) to apply."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    toml: str = Field(max_length=1_000_000, description="the whole speakers.toml")
+
+
+class OverridesResult(BaseModel):
+    path: str
+    updated: int
+    unchanged: int
+    failures: list[str]
+    not_reparsed: list[str]
+
+
 class IngestResult(BaseModel):
     added: int
     updated: int
