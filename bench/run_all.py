@@ -123,6 +123,9 @@ def code_measured(results: dict[str, dict[str, Any]]) -> str:
     """Which code each benchmark measured; others may change src/ during a run."""
     lines = []
     for name, _, _, _ in BENCHMARKS:
+        if name not in results:
+            lines.append(f"- {name}: skipped")
+            continue
         start, end = results[name]["code_at_start"], results[name]["code_at_end"]
         when = results[name].get("measured_at", "?")
         if start == end:
@@ -139,6 +142,7 @@ def summary(results: dict[str, dict[str, Any]]) -> str:
     rows = [
         [benchmark, goal, measured, verdict(met)]
         for name, _, _, goals in BENCHMARKS
+        if name in results
         for benchmark, goal, measured, met in goals(results[name])
     ]
     return "## Summary\n\n" + markdown_table(["benchmark", "goal", "measured", ""], rows) + "\n"
@@ -159,15 +163,27 @@ def render_last_run() -> None:
     write_page(run_facts["started"], run_facts["facts"], run_facts["quick"])
 
 
+# Benchmarks whose baseline needs an optional install: without it they skip (exit 0,
+# no result) and the page says so instead of being left unwritten.
+OPTIONAL = {bench_embed.NAME: "its baseline needs `pip install -e '.[bench]'` (torch CPU)"}
+
+
 def write_page(started: str, facts: dict[str, str], quick: bool) -> None:
     results: dict[str, dict[str, Any]] = {}
+    skipped: dict[str, str] = {}
     for name, script, _, _ in BENCHMARKS:
         result = load_result(name)
+        if result is None and name in OPTIONAL:
+            skipped[name] = f"## {name}: skipped\n\n`{script}` did not run: {OPTIONAL[name]}.\n"
+            continue
         if result is None:
             raise SystemExit(f"{script} wrote no result; docs/benchmarks.md left as it was")
         results[name] = result
     sections = [header(started, facts, quick), code_measured(results), summary(results)]
-    sections += [render(results[name]) for name, _, render, _ in BENCHMARKS]
+    sections += [
+        skipped[name] if name in skipped else render(results[name])
+        for name, _, render, _ in BENCHMARKS
+    ]
     DOCS.parent.mkdir(parents=True, exist_ok=True)
     DOCS.write_text("\n".join(sections), encoding="utf-8")
     log(f"wrote {DOCS}")
