@@ -529,8 +529,11 @@ class Corpus:
                     f"{doc_id}: neither a document in {self.store.location} nor a file"
                 ) from None
         else:
-            targets = tp_queries.stored_targets(self.store, doc_id)
-            return tp_queries.novelty(self.store, targets, stored.date, exclude_doc=doc_id)
+            statements = self.store.statements()
+            targets = tp_queries.stored_targets(self.store, doc_id, statements)
+            return tp_queries.novelty(
+                self.store, targets, stored.date, exclude_doc=doc_id, statements=statements
+            )
         documents = list(parse_path(path))
         if len(documents) != 1:
             raise QueryError(

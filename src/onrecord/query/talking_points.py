@@ -27,7 +27,14 @@ from onrecord.query.results import (
     TalkingPoint,
     TalkingPointSummary,
 )
-from onrecord.store.base import AnnotationQuery, AnnotationRow, StatementRow, Store
+from onrecord.store.base import (
+    AnnotationQuery,
+    AnnotationRow,
+    Filters,
+    ParagraphRow,
+    StatementRow,
+    Store,
+)
 
 __all__ = [
     "NEW",
@@ -139,7 +146,11 @@ class Target:
 
 
 def novelty(
-    store: Store, targets: Sequence[Target], date: str | None, exclude_doc: str | None
+    store: Store,
+    targets: Sequence[Target],
+    date: str | None,
+    exclude_doc: str | None,
+    statements: Sequence[StatementRow] | None = None,
 ) -> ResultList[Novelty]:
     """Each target statement: new, or repeated (how often, since when) before ``date``.
 
@@ -148,31 +159,45 @@ def novelty(
     a talking-point link takes; a statement whose closest earlier one falls
     short of that but reaches ``SIMILAR_THRESHOLD`` is ``similar`` (that one is
     shown; it is not counted as a repeat). A statement too short to be more
-    than a formula is marked ``short`` and not compared.
+    than a formula is marked ``short`` and not compared. ``statements`` are the
+    store's, when the caller has read them already.
     """
     corpus = [
         row
-        for row in store.statements()
+        for row in (store.statements() if statements is None else statements)
         if tp.eligible(row)
         and row.doc_id != exclude_doc
         and (date is None or (row.date is not None and row.date < date))
     ]
-    points = _point_ids(store, corpus)
     judged = [t for t in targets if tp.eligible(t.row)]
     matches = _matches(corpus, [t.row for t in judged])
-    out: ResultList[Novelty] = ResultList()
     by_target = dict(zip((id(t) for t in judged), matches, strict=True))
-    for target in targets:
-        found = by_target.get(id(target))
-        out.append(_novelty(store, target, corpus, points, found))
-    return out
+    found = [by_target.get(id(target)) for target in targets]
+    shown = [corpus[_shown(hits)] for hits in found if hits]
+    points = _point_ids(store, shown)
+    return ResultList(
+        _novelty(store, target, corpus, points, hits)
+        for target, hits in zip(targets, found, strict=True)
+    )
 
 
-def _point_ids(store: Store, corpus: Sequence[StatementRow]) -> dict[tuple[str, int, int], str]:
-    wanted = {(r.doc_id, r.start, r.end) for r in corpus}
+def _shown(hits: list[tuple[float, int]]) -> int:
+    """The earlier statement a novelty row shows: the earliest repeat, else the closest."""
+    repeats = [index for similarity, index in hits if similarity >= tp.LINK_THRESHOLD]
+    if repeats:
+        return min(repeats)
+    return max(hits, key=lambda hit: (hit[0], -hit[1]))[1]
+
+
+def _point_ids(store: Store, rows: Sequence[StatementRow]) -> dict[tuple[str, int, int], str]:
+    """The talking point of each of ``rows``, read from their documents only."""
+    if not rows:
+        return {}
+    wanted = {(r.doc_id, r.start, r.end) for r in rows}
+    filters = Filters(doc_ids=tuple(sorted({r.doc_id for r in rows})))
     return {
         (a.doc_id, a.start, a.end): a.key or ""
-        for a in store.annotations(AnnotationQuery(tp.LAYER, limit=100_000_000))
+        for a in store.annotations(AnnotationQuery(tp.LAYER, filters, limit=100_000_000))
         if (a.doc_id, a.start, a.end) in wanted
     }
 
@@ -204,12 +229,11 @@ def _novelty(
     repeats = [hit for hit in found or () if hit[0] >= tp.LINK_THRESHOLD]
     status, earliest, nearest, point = (SHORT if found is None else NEW), None, None, None
     if found:
-        best = max(found, key=lambda hit: (hit[0], -hit[1]))
-        nearest = best[0]
-        first = corpus[min(index for _, index in repeats)] if repeats else corpus[best[1]]
+        nearest = max(similarity for similarity, _ in found)
+        first = corpus[_shown(found)]
         status = REPEATED if repeats else SIMILAR
         point = points.get((first.doc_id, first.start, first.end))
-        earliest = _statement_occurrence(store, first, similarity=None)
+        earliest = _statement_occurrence(store, first)
     return Novelty(
         citation=target.citation,
         speaker_id=target.row.speaker_id,
@@ -224,39 +248,38 @@ def _novelty(
     )
 
 
-def _statement_occurrence(store: Store, row: StatementRow, similarity: float | None) -> Occurrence:
+def _stored_statement(store: Store, row: StatementRow) -> tuple[Citation, ParagraphRow]:
+    """A stored statement's citation (its own offsets), and its paragraph."""
     paragraph = store.paragraph(f"{row.doc_id}#p{row.paragraph + 1}")
+    cite = Citation(
+        row.doc_id, paragraph.paragraph_id, row.start, row.end, paragraph.title,
+        paragraph.date, paragraph.source_url,
+    )  # fmt: skip
+    return cite, paragraph
+
+
+def _statement_occurrence(store: Store, row: StatementRow) -> Occurrence:
+    cite, paragraph = _stored_statement(store, row)
     return Occurrence(
-        citation=Citation(
-            row.doc_id,
-            paragraph.paragraph_id,
-            row.start,
-            row.end,
-            paragraph.title,
-            paragraph.date,
-            paragraph.source_url,
-        ),
+        citation=cite,
         speaker_id=row.speaker_id,
         speaker=paragraph.speaker,
         role=paragraph.role,
         language=row.language,
         text=row.text,
         founder=False,
-        similarity=similarity,
+        similarity=None,
     )
 
 
-def stored_targets(store: Store, doc_id: str) -> list[Target]:
-    """The statements of a stored document, as novelty checks them."""
-    rows = [row for row in store.statements() if row.doc_id == doc_id]
+def stored_targets(store: Store, doc_id: str, statements: Sequence[StatementRow]) -> list[Target]:
+    """The statements of a stored document (among the store's ``statements``), as
+    novelty checks them."""
     out: list[Target] = []
-    for row in rows:
-        paragraph = store.paragraph(f"{doc_id}#p{row.paragraph + 1}")
-        cite = Citation(
-            doc_id, paragraph.paragraph_id, row.start, row.end, paragraph.title, paragraph.date,
-            paragraph.source_url,
-        )  # fmt: skip
-        out.append(Target(row, cite, paragraph.speaker))
+    for row in statements:
+        if row.doc_id == doc_id:
+            cite, paragraph = _stored_statement(store, row)
+            out.append(Target(row, cite, paragraph.speaker))
     return out
 
 
