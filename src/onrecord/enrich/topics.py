@@ -32,7 +32,7 @@ import numpy.typing as npt
 
 from onrecord.enrich.vectors import normalised
 from onrecord.model import Annotation
-from onrecord.store.base import AnnotationQuery, ParagraphVector, Store
+from onrecord.store.base import AnnotationQuery, Filters, ParagraphVector, Store
 
 __all__ = [
     "DEFAULT_TOPICS",
@@ -233,8 +233,6 @@ def _assigned(store: Store, version: str | None) -> set[tuple[str, int]]:
 
 
 def _kept(store: Store, doc_id: str) -> list[Annotation]:
-    from onrecord.store.base import Filters
-
     query = AnnotationQuery(LAYER, Filters(doc_ids=(doc_id,)), limit=100_000_000)
     return [
         Annotation(LAYER, r.start, r.end, r.label, r.value, r.enricher, r.version)
