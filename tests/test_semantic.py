@@ -46,6 +46,15 @@ def test_every_sentence_and_paragraph_has_a_vector(db: Path) -> None:
     assert "vector" not in document.to_dict()["annotations"][0]
 
 
+def test_enrich_leaves_the_vector_index_ready_for_the_first_query(db: Path) -> None:
+    index = Path(f"{db}.vectors")
+    assert index.is_file()
+    built = index.stat().st_mtime_ns
+    with Corpus(db) as corpus:
+        assert corpus.quote("We hosted three rounds of talks.", limit=1)
+    assert index.stat().st_mtime_ns == built  # searching found nothing to add
+
+
 def test_nearest_gives_exact_cosines_and_respects_filters(db: Path) -> None:
     with SQLiteStore(db) as store:
         query = encode(["Later, the negotiating teams moved to Turkey, to Istanbul."])[0]

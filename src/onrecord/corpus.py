@@ -347,6 +347,9 @@ class Corpus:
         if EmbeddingEnricher.name in versions:
             report.talking_points = self.update_talking_points()
             report.topics = update_topics(self.store)
+            # Built here, not by the first search: on the whole corpus that takes
+            # over a minute, which a user's first query should not wait for.
+            self.store.prepare_search()
         return report
 
     def update_talking_points(

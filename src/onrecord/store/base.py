@@ -288,6 +288,11 @@ class Store(ABC):
         each with its exact cosine similarity."""
 
     @abstractmethod
+    def prepare_search(self) -> None:
+        """Bring whatever search by meaning reads (an index) up to date with the stored
+        vectors, so that the first query after an enrichment does not pay for it."""
+
+    @abstractmethod
     def sentence_vectors(self, paragraph_ids: Sequence[str]) -> dict[str, list[SpanVector]]:
         """The stored sentence vectors of each paragraph, in text order (int8 rows)."""
 

@@ -425,15 +425,18 @@ class SQLiteStore(Store):
             self._fingerprint_state = state
         return self._fingerprint
 
-    def nearest(
-        self, vector: Any, limit: int, filters: Filters, unit: str | None = None
-    ) -> list[VectorHit]:
-        query = np.asarray(vector, dtype=np.float32)
+    def prepare_search(self) -> None:
         self._vectors.sync(
             self._embedding_fingerprint(),
             lambda: embedding_ids(self._db),
             lambda ids: embedding_vectors(self._db, ids, _DIMENSIONS),
         )
+
+    def nearest(
+        self, vector: Any, limit: int, filters: Filters, unit: str | None = None
+    ) -> list[VectorHit]:
+        query = np.asarray(vector, dtype=np.float32)
+        self.prepare_search()
         filter_sql = _paragraph_filters(filters)
         filtered = bool(filter_sql[0])
         wanted = max(limit * _OVERSAMPLE, _FILTERED_CANDIDATES if filtered else 0, 50)
