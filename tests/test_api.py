@@ -21,7 +21,7 @@ def test_public_names_are_exported_and_documented() -> None:
 def test_private_modules_stay_private() -> None:
     exported = {n for n in dir(onrecord) if not n.startswith("_")}
     modules = {"cli", "corpus", "enrich", "errors", "export", "ingest", "model", "parse", "query"}
-    modules |= {"serve", "store", "workers"}
+    modules |= {"inputs", "reports", "serve", "store", "workers"}
     assert exported - modules == set(onrecord.__all__) - {"__version__"}
 
 

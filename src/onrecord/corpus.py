@@ -13,9 +13,7 @@ paragraph id, character offsets, URL).
 from __future__ import annotations
 
 import dataclasses
-import os
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from onrecord.enrich.embedding_enricher import EmbeddingEnricher
@@ -27,17 +25,17 @@ from onrecord.enrich.talking_points import LinkReport, update_talking_points
 from onrecord.enrich.topics import DEFAULT_TOPICS, TopicReport, update_topics
 from onrecord.enrich.topics import LAYER as TOPICS
 from onrecord.errors import EnrichError, InputError, NotFoundError, QueryError
-from onrecord.ingest.records import RecordLine
-from onrecord.ingest.sources import DEFAULT_MAX_BYTES, Skipped, read_inputs
-from onrecord.model import Document, RawDocument
+from onrecord.ingest.sources import DEFAULT_MAX_BYTES, Skipped
+from onrecord.inputs import default_db_path, default_speakers_path, parse_inputs, parse_path
+from onrecord.model import Document
 from onrecord.parse.metadata import normalise_date
-from onrecord.parse.pool import default_workers, parse_items
+from onrecord.parse.pool import default_workers
 from onrecord.parse.speakers import SpeakerDirectory
 from onrecord.query import annotations as annotation_queries
 from onrecord.query import searching
 from onrecord.query import talking_points as tp_queries
 from onrecord.query import topics as topic_queries
-from onrecord.query.highlight import Highlighter
+from onrecord.query.kwic import keyword_in_context
 from onrecord.query.results import (
     Claim,
     EntityMention,
@@ -54,10 +52,12 @@ from onrecord.query.results import (
     Topic,
 )
 from onrecord.query.searching import Mode
-from onrecord.query.syntax import Phrase, Term, parse_query
+from onrecord.reports import EnrichReport, IngestEvent, IngestReport, OverrideReport
 from onrecord.store.base import AnnotationQuery, Filters, ParagraphRow, Store, WriteStatus
 from onrecord.store.sqlite import SQLiteStore
 
+# The reports and the input helpers live in onrecord.reports and onrecord.inputs;
+# they are re-exported here, where callers have always imported them from.
 __all__ = [
     "Corpus",
     "IngestEvent",
@@ -68,113 +68,8 @@ __all__ = [
     "parse_path",
 ]
 
-DEFAULT_DB = "onrecord.db"
 _QUOTE_CANDIDATES = 200
 _MAX_LIMIT = 10_000
-_MAX_NOTES = 1000
-
-
-def default_db_path() -> Path:
-    """``$ONRECORD_DB`` when set, else ``onrecord.db`` in the working directory."""
-    return Path(os.environ.get("ONRECORD_DB") or DEFAULT_DB)
-
-
-def default_speakers_path() -> Path | None:
-    """``$ONRECORD_SPEAKERS`` when set, else ``speakers.toml`` here if it exists."""
-    configured = os.environ.get("ONRECORD_SPEAKERS")
-    if configured:
-        return Path(configured)
-    local = Path("speakers.toml")
-    return local if local.is_file() else None
-
-
-def parse_inputs(
-    paths: Iterable[str | Path],
-    *,
-    speakers: SpeakerDirectory | None = None,
-    max_bytes: int = DEFAULT_MAX_BYTES,
-    fmt: str | None = None,
-    workers: int = 0,
-) -> Iterator[Document | InputError | Skipped]:
-    """Parse without storing: a document or an error for every input, in input order.
-
-    ``workers`` other processes parse while this one reads (0: parse here).
-    """
-    directory = speakers or SpeakerDirectory.load(default_speakers_path())
-    items: Iterator[RawDocument | RecordLine | InputError | Skipped] = read_inputs(
-        paths, max_bytes=max_bytes, fmt=fmt
-    )
-    parsed: Iterator[Document | InputError | Skipped] = parse_items(items, directory, workers)
-    yield from parsed
-
-
-def parse_path(path: str | Path, speakers: SpeakerDirectory | None = None) -> Iterator[Document]:
-    """Every document in ``path``; raises the first input error met."""
-    for item in parse_inputs([path], speakers=speakers):
-        if isinstance(item, InputError):
-            raise item
-        if isinstance(item, Document):
-            yield item
-
-
-@dataclass(frozen=True, slots=True)
-class IngestEvent:
-    """One input dealt with, for progress displays."""
-
-    source: str
-    status: str  # added, updated, unchanged, duplicate, failed, skipped
-    doc_id: str | None = None
-    message: str | None = None
-
-
-@dataclass
-class IngestReport:
-    """What an ingest did, document by document."""
-
-    added: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    duplicates: list[str] = field(default_factory=list)
-    failures: list[str] = field(default_factory=list)
-    skipped: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    replaced: list[str] = field(default_factory=list)
-
-    # Duplicate and warning lines past the cap are counted here, not kept
-    # (each was still passed to ``on_event`` as it happened).
-    omitted: int = 0
-
-    @property
-    def ok(self) -> bool:
-        return not self.failures
-
-    def note(self, notes: list[str], message: str) -> None:
-        """Keep a duplicate or warning line, up to a cap: a huge ingest stays small."""
-        if len(notes) < _MAX_NOTES:
-            notes.append(message)
-        else:
-            self.omitted += 1
-
-
-@dataclass
-class EnrichReport:
-    """What an enrichment run did."""
-
-    enriched: int = 0
-    up_to_date: int = 0
-    annotations: int = 0
-    failures: list[str] = field(default_factory=list)
-    talking_points: LinkReport | None = None  # when embeddings are part of the pipeline
-    topics: TopicReport | None = None
-
-
-@dataclass
-class OverrideReport:
-    """What applying analyst overrides did: where they are, and the re-parse."""
-
-    path: str
-    ingest: IngestReport
-    not_reparsed: list[str] = field(default_factory=list)  # their input file is gone
 
 
 def default_pipeline() -> Pipeline:
@@ -659,29 +554,8 @@ class Corpus:
     ) -> ResultList[KwicLine]:
         """Every occurrence of a word or phrase with ``width`` characters either side."""
         _check_limit(limit, 0)
-        tree = parse_query(f'"{term}"' if " " in term.strip() else term)
-        lines: ResultList[KwicLine] = ResultList()
-        if not isinstance(tree, (Term, Phrase)):
-            return lines
         filters = self._filters(speaker=speaker, since=since, until=until)
-        highlighter = Highlighter(tree)
-        for row in self.store.search(tree, filters, limit, 0):
-            for start, end in _occurrences(highlighter.spans(row.text), tree):
-                lines.append(
-                    KwicLine(
-                        citation=_citation(row),
-                        speaker_id=row.speaker_id,
-                        speaker=row.speaker,
-                        left=" ".join(row.text[max(0, start - width) : start].split()),
-                        keyword=row.text[start:end],
-                        right=" ".join(row.text[end : end + width].split()),
-                        match_start=row.start + start,
-                        match_end=row.start + end,
-                    )
-                )
-                if len(lines) >= limit:
-                    return lines
-        return lines
+        return keyword_in_context(self.store, term, filters, width=width, limit=limit)
 
     def paragraph(self, paragraph_id: str) -> ParagraphRow:
         """One paragraph with its speaker and citation fields."""
@@ -752,15 +626,3 @@ def _gazetteer_ids(name: str) -> tuple[str, ...]:
 def _check_limit(limit: int, offset: int) -> None:
     if not 1 <= limit <= _MAX_LIMIT or offset < 0:
         raise QueryError(f"limit must be 1..{_MAX_LIMIT} and offset ≥ 0 (got {limit}, {offset})")
-
-
-def _occurrences(spans: list[tuple[int, int]], tree: Term | Phrase) -> list[tuple[int, int]]:
-    """Single words for a term; consecutive runs of the phrase's length for a phrase."""
-    if isinstance(tree, Term):
-        return spans
-    size = len(tree.words)
-    return [
-        (spans[i][0], spans[i + size - 1][1])
-        for i in range(len(spans) - size + 1)
-        if all(spans[j + 1][0] - spans[j][1] <= 3 for j in range(i, i + size - 1))
-    ]
