@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
+from urllib.parse import quote
 
 from starlette.testclient import TestClient
 
+from onrecord import Corpus
+from onrecord.serve import create_app
 from onrecord.serve.views import speaker_class
 from tests.serve.conftest import EXAMPLE_ID
 
@@ -70,3 +75,28 @@ def test_every_page_has_the_quote_box(client: TestClient) -> None:
 def test_short_permalink_redirects(client: TestClient) -> None:
     response = client.get(f"/p/{EXAMPLE_ID}/28", follow_redirects=False)
     assert response.status_code == 302 and response.headers["location"] == f"/doc/{EXAMPLE_ID}#p28"
+
+
+def test_a_document_id_with_slashes_has_working_pages_and_routes(tmp_path: Path) -> None:
+    # A corpus's own ids are kept as given, and some look like paths.
+    doc_id = "wh/2024/01/remarks"
+    record = {
+        "id": doc_id,
+        "title": "Remarks",
+        "date": "2024-01-05",
+        "text": "THE PRESIDENT: We will build it.\n\nQ: When?\n\nTHE PRESIDENT: This year.",
+    }
+    source = tmp_path / "wh.jsonl"
+    source.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    with Corpus(tmp_path / "wh.db") as corpus:
+        assert corpus.ingest([source], workers=0).added == 1
+    with TestClient(create_app(tmp_path / "wh.db"), raise_server_exceptions=False) as client:
+        assert client.get(f"/api/documents/{doc_id}").json()["id"] == doc_id
+        turns = client.get(f"/api/documents/{doc_id}/turns").json()
+        assert turns["total"] >= 2
+        paragraph = client.get(f"/api/documents/{doc_id}/paragraphs/1").json()
+        assert paragraph["paragraph_id"] == f"{doc_id}#p1"
+        assert client.get(f"/doc/{quote(doc_id, safe='')}").status_code == 200
+        moved = client.get(f"/p/{doc_id}/1", follow_redirects=False)
+        assert moved.headers["location"] == f"/doc/{quote(doc_id)}#p1"
+        assert client.get(moved.headers["location"].split("#")[0]).status_code == 200

@@ -155,14 +155,7 @@ def documents(
     return _page([document_summary(d) for d in page], limit, offset)
 
 
-@router.get("/documents/{doc_id}", responses={200: {"model": dict[str, Any]}})
-def document(corpus: CorpusDep, doc_id: DocId) -> JSONResponse:
-    """One document as ``onrecord parse --json`` prints it: text, turns, paragraphs,
-    annotations; every offset points into ``text``."""
-    return JSONResponse(corpus.document(doc_id).to_dict())
-
-
-@router.get("/documents/{doc_id}/turns", responses={200: {"model": page_model(TurnModel)}})
+@router.get("/documents/{doc_id:path}/turns", responses={200: {"model": page_model(TurnModel)}})
 def turns(corpus: CorpusDep, doc_id: DocId, limit: Limit = 100, offset: Offset = 0) -> JSONResponse:
     """A document's turns in order, with speaker, label as printed and offsets."""
     stored = corpus.document(doc_id)
@@ -171,7 +164,7 @@ def turns(corpus: CorpusDep, doc_id: DocId, limit: Limit = 100, offset: Offset =
 
 
 @router.get(
-    "/documents/{doc_id}/paragraphs/{number}",
+    "/documents/{doc_id:path}/paragraphs/{number}",
     responses={200: {"model": flat_model(ParagraphRow)}},
     summary="One paragraph (the permalink <doc id>#p<number>)",
 )
@@ -182,7 +175,7 @@ def paragraph(
 
 
 @router.get(
-    "/documents/{doc_id}/novelty",
+    "/documents/{doc_id:path}/novelty",
     responses=_responses(Novelty),
     summary="Which statements of a document were said before",
 )
@@ -192,6 +185,15 @@ def novelty(
     corpus.document(doc_id)  # a stored id only: never a path on the server
     rows = corpus.novelty(doc_id)
     return _page(rows[offset : offset + limit], limit, offset, len(rows))
+
+
+# Registered after the routes below it in the URL space: an id may hold "/"
+# (a corpus's own ids are kept as given), and this route would take theirs.
+@router.get("/documents/{doc_id:path}", responses={200: {"model": dict[str, Any]}})
+def document(corpus: CorpusDep, doc_id: DocId) -> JSONResponse:
+    """One document as ``onrecord parse --json`` prints it: text, turns, paragraphs,
+    annotations; every offset points into ``text``."""
+    return JSONResponse(corpus.document(doc_id).to_dict())
 
 
 @router.get("/speakers", responses=_responses(SpeakerSummary))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -104,7 +105,7 @@ def _top_entities(corpus: CorpusDep) -> list[Any]:
     return list(corpus.entities(limit=15))
 
 
-@router.get("/doc/{doc_id}")
+@router.get("/doc/{doc_id:path}")
 def document_page(request: Request, corpus: CorpusDep, doc_id: str) -> Response:
     """A transcript: turns coloured by speaker, narration apart, a permalink and a cite
     button on every paragraph, claims and entities marked when enriched."""
@@ -114,10 +115,10 @@ def document_page(request: Request, corpus: CorpusDep, doc_id: str) -> Response:
     return _render(request, "document.html", document=document, blocks=blocks, layers=layers)
 
 
-@router.get("/p/{doc_id}/{number}")
+@router.get("/p/{doc_id:path}/{number}")
 def paragraph_redirect(doc_id: str, number: int) -> Response:
     """A short permalink that lands on the paragraph (``#`` cannot travel to a server)."""
-    return RedirectResponse(f"/doc/{doc_id}#p{number}", status_code=302)
+    return RedirectResponse(f"/doc/{quote(doc_id)}#p{number}", status_code=302)
 
 
 @router.get("/speakers")
