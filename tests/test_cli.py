@@ -121,6 +121,17 @@ def test_quote(db: Path) -> None:
     assert "nothing in the corpus matches" in nothing.stdout
 
 
+def test_quote_prints_the_whole_sentences_a_match_stands_in(db: Path) -> None:
+    # The matching words run from "both" to "document"; printed alone they would
+    # start and end inside sentences.
+    result = run(db, "quote", "the document was initialed by both sides", "--words-only")
+    assert "match [1847:1911]" in result.stdout
+    assert (
+        "“We initialed it on both sides. Ukraine also initialed it. "
+        "This paper, this document was initialed.”"
+    ) in result.stdout
+
+
 def test_show(db: Path) -> None:
     result = run(db, "show", "kremlin-en-54688")
     assert result.exit_code == 0

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import json
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -25,7 +26,7 @@ from onrecord.export import FORMATS, LEVELS, export
 from onrecord.ingest.sources import DEFAULT_MAX_BYTES, Skipped
 from onrecord.model import Document
 from onrecord.parse.speakers import SpeakerDirectory
-from onrecord.query.results import ResultList
+from onrecord.query.results import QuoteMatch, ResultList
 from onrecord.query.searching import MODES
 
 __all__ = ["main"]
@@ -331,7 +332,29 @@ def quote(
         click.echo(f"{click.style(match.speaker or '(narration)', bold=True)} — {kind}")
         click.echo(f"   {citation.title} ({citation.date})  {citation.source_url or ''}")
         click.echo(f"   {citation.paragraph_id}  match [{match.match_start}:{match.match_end}]")
-        click.echo(f"   “{' '.join(match.matched_text.split())}”\n")
+        click.echo(f"   “{_in_sentences(match)}”\n")
+
+
+def _in_sentences(match: QuoteMatch) -> str:
+    """The whole sentences a quote match stands in, the matching words in bold.
+
+    A match by words spans the quotation's words only, and may start or end
+    inside a sentence; printed alone, that would itself read as a misquotation.
+    """
+    from onrecord.enrich.sentences import split_sentences
+
+    text = match.paragraph_text
+    start = match.match_start - match.citation.start
+    end = match.match_end - match.citation.start
+    around = [(a, b) for a, b in split_sentences(text) if a < end and start < b]
+    first = min([start, *(a for a, _ in around)])
+    last = max([end, *(b for _, b in around)])
+
+    def plain(part: str) -> str:  # runs of white space as one space, edges kept
+        return re.sub(r"\s+", " ", part)
+
+    marked = click.style(plain(text[start:end]).strip(), bold=True)
+    return f"{plain(text[first:start]).lstrip()}{marked}{plain(text[end:last]).rstrip()}"
 
 
 @main.command()
