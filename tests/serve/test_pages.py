@@ -63,6 +63,12 @@ def test_talking_point_and_quote_pages(client: TestClient) -> None:
     assert "Timeline" in page and "<svg" in page and "/doc/kremlin-en-17565#p" in page
     quote = client.get("/quote", params={"text": "It was the initialled document"}).text
     assert "Alexander Lukashenko" in quote and f"{EXAMPLE_ID}#p28" in quote and "verbatim" in quote
+    partial = client.get("/quote", params={"text": "the document was initialed by both sides"})
+    # The match is marked inside the whole sentences it stands in.
+    assert "“We initialed it on <mark>both sides. Ukraine also initialed it. This paper, " in (
+        partial.text
+    )
+    assert "this document</mark> was initialed.”" in partial.text
     nothing = client.get("/quote", params={"text": "The moon is made of green cheese"}).text
     assert "Nothing in the corpus matches" in nothing
 

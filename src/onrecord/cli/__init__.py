@@ -11,7 +11,6 @@ from __future__ import annotations
 import dataclasses
 import functools
 import json
-import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -336,25 +335,9 @@ def quote(
 
 
 def _in_sentences(match: QuoteMatch) -> str:
-    """The whole sentences a quote match stands in, the matching words in bold.
-
-    A match by words spans the quotation's words only, and may start or end
-    inside a sentence; printed alone, that would itself read as a misquotation.
-    """
-    from onrecord.enrich.sentences import split_sentences
-
-    text = match.paragraph_text
-    start = match.match_start - match.citation.start
-    end = match.match_end - match.citation.start
-    around = [(a, b) for a, b in split_sentences(text) if a < end and start < b]
-    first = min([start, *(a for a, _ in around)])
-    last = max([end, *(b for _, b in around)])
-
-    def plain(part: str) -> str:  # runs of white space as one space, edges kept
-        return re.sub(r"\s+", " ", part)
-
-    marked = click.style(plain(text[start:end]).strip(), bold=True)
-    return f"{plain(text[first:start]).lstrip()}{marked}{plain(text[end:last]).rstrip()}"
+    """The whole sentences a quote match stands in, the matching words in bold."""
+    before, matched, after = match.in_sentences()
+    return f"{before}{click.style(matched, bold=True)}{after}"
 
 
 @main.command()

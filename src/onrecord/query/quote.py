@@ -20,7 +20,13 @@ from rapidfuzz import fuzz
 from onrecord.query.stemming import same_stem_key
 from onrecord.store.base import ParagraphRow
 
-__all__ = ["QuoteAlignment", "align_quote", "normalise_for_alignment", "quote_words"]
+__all__ = [
+    "QuoteAlignment",
+    "align_quote",
+    "in_sentences",
+    "normalise_for_alignment",
+    "quote_words",
+]
 
 _WORD = re.compile(r"\w+")
 _FOLD = str.maketrans(
@@ -143,3 +149,26 @@ def _densest_stretch(hits: list[tuple[int, _Token]], max_tokens: int) -> tuple[i
         if covered > best[2] or (covered == best[2] and span < best[1] - best[0]):
             best = (hits[start][0], hits[right][0], covered)
     return best
+
+
+def in_sentences(text: str, start: int, end: int) -> tuple[str, str, str]:
+    """``text[start:end]`` with the rest of the sentences it stands in: (before,
+    match, after), white space runs made single.
+
+    A match by words spans the quotation's words only and may start or end
+    inside a sentence; shown alone, that would itself read as a misquotation.
+    """
+    from onrecord.enrich.sentences import split_sentences
+
+    around = [(a, b) for a, b in split_sentences(text) if a < end and start < b]
+    first = min([start, *(a for a, _ in around)])
+    last = max([end, *(b for _, b in around)])
+
+    def plain(part: str) -> str:
+        return re.sub(r"\s+", " ", part)
+
+    return (
+        plain(text[first:start]).lstrip(),
+        plain(text[start:end]).strip(),
+        plain(text[end:last]).rstrip(),
+    )

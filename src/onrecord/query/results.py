@@ -82,6 +82,13 @@ class QuoteMatch:
     verbatim: bool
     method: str = "words"  # "words" (spelling and wording) or "meaning" (vectors)
 
+    def in_sentences(self) -> tuple[str, str, str]:
+        """The match with the rest of the sentences it stands in: (before, match, after)."""
+        from onrecord.query.quote import in_sentences
+
+        start = self.match_start - self.citation.start
+        return in_sentences(self.paragraph_text, start, self.match_end - self.citation.start)
+
 
 @dataclass(frozen=True, slots=True)
 class KwicLine:
