@@ -42,7 +42,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from onrecord import Corpus, Document
 from onrecord.query.semantic import meaning_alignments
 from onrecord.store.base import Filters
-from retrieval_data import load_gold
+from retrieval import best_threshold
+from retrieval_data import is_hit, load_gold
 
 RESULTS = Path(__file__).resolve().parent / "results" / "retrieval_in_context.json"
 CANDIDATES = 8  # USE candidates read again
@@ -86,11 +87,7 @@ def score_queries(db: Path) -> list[Row]:
                 {
                     "kind": query.kind,
                     "hits": [
-                        any(
-                            g.doc_id == a.row.doc_id and a.start < g.end and g.start < a.end
-                            for g in query.gold
-                        )
-                        for a in found[:CANDIDATES]
+                        is_hit(query, a.row.doc_id, a.start, a.end) for a in found[:CANDIDATES]
                     ],
                     "use": [a.similarity for a in found[:CANDIDATES]],
                     "e5": [float(x) for x in e5],
@@ -120,20 +117,14 @@ def evaluate(rows: Sequence[Row], scores: Callable[[Row], list[float]]) -> dict[
 
 
 def _two_fold(tops: Sequence[tuple[float, bool, bool]]) -> dict[str, Any]:
-    """Threshold with most right answers less wrong ones on one half, scored on the other."""
-
-    def best(part: list[tuple[float, bool, bool]]) -> float:
-        def gain(t: float) -> int:
-            return sum(1 if right else -1 for c, right, _ in part if c >= t)
-
-        return max(sorted({round(c, 3) for c, _, _ in part}), key=lambda t: (gain(t), -t))
-
+    """Threshold with most right answers less wrong ones on one half (the rule of
+    ``retrieval.py --calibrate``), scored on the other."""
     order = list(range(len(tops)))
     random.Random(20261201).shuffle(order)
     halves = (order[::2], order[1::2])
     answered_negatives = negatives = right = positives = 0
     for train, test in (halves, halves[::-1]):
-        threshold = best([tops[i] for i in train])
+        threshold = best_threshold([tops[i][:2] for i in train])
         for i in test:
             score, is_right, negative = tops[i]
             if negative:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
+from onrecord.enrich.sentences import split_sentences
 from onrecord.query.stemming import same_stem_key
 from onrecord.store.base import ParagraphRow
 
@@ -158,8 +159,6 @@ def in_sentences(text: str, start: int, end: int) -> tuple[str, str, str]:
     A match by words spans the quotation's words only and may start or end
     inside a sentence; shown alone, that would itself read as a misquotation.
     """
-    from onrecord.enrich.sentences import split_sentences
-
     around = [(a, b) for a, b in split_sentences(text) if a < end and start < b]
     first = min([start, *(a for a, _ in around)])
     last = max([end, *(b for _, b in around)])

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, fields, is_dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
+from onrecord.query import quote
 from onrecord.store.base import SpeakerRow as SpeakerSummary
 
 if TYPE_CHECKING:
@@ -84,10 +85,8 @@ class QuoteMatch:
 
     def in_sentences(self) -> tuple[str, str, str]:
         """The match with the rest of the sentences it stands in: (before, match, after)."""
-        from onrecord.query.quote import in_sentences
-
         start = self.match_start - self.citation.start
-        return in_sentences(self.paragraph_text, start, self.match_end - self.citation.start)
+        return quote.in_sentences(self.paragraph_text, start, self.match_end - self.citation.start)
 
 
 @dataclass(frozen=True, slots=True)
